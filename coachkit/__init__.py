@@ -1,0 +1,61 @@
+"""coachkit: learn to hear the ICF PCC Markers in real coaching conversations.
+
+The kit is independent of ICF; ICF's own wording of the markers is on its PCC Markers page
+(``coachkit.framework().source_url``).
+
+Names are imported lazily, so ``import coachkit`` (and the command line) stays fast: pandas,
+matplotlib and ipywidgets load only when a feature that needs them is used.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from .errors import CoachkitError, FormatError
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it
+_EXPORTS = {
+    "framework": "framework",
+    "Framework": "framework",
+    "Competency": "framework",
+    "Marker": "framework",
+    "Utterance": "model",
+    "Session": "model",
+    "Decision": "model",
+    "AnswerKey": "model",
+    "Mark": "model",
+    "RatingSheet": "model",
+    "LEVELS": "model",
+    "load_transcript": "transcripts",
+    "conversation_metrics": "metrics",
+    "advice_phrases": "metrics",
+    "classify_question": "metrics",
+    "redact": "redact",
+    "load_session": "library",
+    "list_sessions": "library",
+    "validate": "library",
+    "write_session": "library",
+    "compare": "scoring",
+    "Comparison": "scoring",
+    "calibration": "scoring",
+    "RatingStore": "store",
+    "group_summary": "group",
+    "observation_report": "report",
+}
+
+__all__ = ["CoachkitError", "FormatError", "__version__", *_EXPORTS]
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'coachkit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(__all__)

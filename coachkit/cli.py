@@ -1,0 +1,165 @@
+"""The ``coachkit`` command line (also ``python -m coachkit``).
+
+Every problem is one line on stderr and a non-zero exit status, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+from .errors import CoachkitError
+
+__all__ = ["main"]
+
+_DESCRIPTION = """\
+coachkit: learn to hear the ICF PCC Markers in real coaching conversations.
+Independent of ICF; the official wording is on ICF's PCC Markers page.
+
+  coachkit lab                     open the lessons in JupyterLab
+  coachkit app                     open the lessons as an app (no code shown)
+  coachkit validate PATH...        check session, key and framework files
+  coachkit metrics FILE            conversation metrics of a transcript
+  coachkit import FILE --coach N --out DIR   turn a transcript into a session for an answer key
+"""
+
+
+def _lessons_dir() -> Path:
+    """The lessons: the repository's notebooks/ in a checkout, the packaged copy after pip install."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "notebooks", here / "notebooks"):
+        if (candidate / "00_start_here.ipynb").exists():
+            return candidate
+    raise CoachkitError("cannot find the lessons (notebooks/00_start_here.ipynb); reinstall coachkit")
+
+
+def _cmd_lab(args) -> int:
+    lessons = _lessons_dir()
+    cmd = [sys.executable, "-m", "jupyterlab", f"--notebook-dir={lessons}", *args.extra]
+    if args.start:
+        cmd.insert(3, "00_start_here.ipynb")
+    return subprocess.call(cmd)
+
+
+def _cmd_app(args) -> int:
+    lessons = _lessons_dir()
+    target = str(lessons / args.lesson) if args.lesson else str(lessons)
+    cmd = [sys.executable, "-m", "voila", target, *(["--no-browser"] if args.no_browser else []), *args.extra]
+    return subprocess.call(cmd)
+
+
+def _cmd_validate(args) -> int:
+    from .library import validate_paths
+
+    problems = validate_paths([Path(p) for p in args.paths])
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) found", file=sys.stderr)
+        return 1
+    print(f"ok: {len(args.paths)} path(s) checked")
+    return 0
+
+
+def _cmd_metrics(args) -> int:
+    import json
+
+    from .metrics import conversation_metrics, format_metrics
+    from .transcripts import load_transcript
+
+    session = load_transcript(args.file, coach=args.coach)
+    metrics = conversation_metrics(session)
+    if args.json:
+        print(json.dumps(metrics, indent=2))
+    else:
+        for note in session.notes:
+            print(note)
+        print(format_metrics(metrics))
+    return 0
+
+
+def _cmd_import(args) -> int:
+    from .library import import_transcript
+
+    consent = args.consent
+    if consent is None:
+        if not sys.stdin.isatty():
+            raise CoachkitError(
+                "did the client agree in writing to this recording being used? Answer with --consent yes "
+                "(or --consent no to stop)"
+            )
+        answer = input("Did the client agree in writing to this recording being used for learning? [y/N] ")
+        consent = "yes" if answer.strip().lower() in ("y", "yes") else "no"
+    if consent != "yes":
+        raise CoachkitError("not imported: the client's written permission is needed to use a recording")
+    folder = import_transcript(args.file, coach=args.coach, out=args.out, redact=args.redact, consent="client-agreed")
+    print(f"wrote {folder}: add an answer key to its session.yaml, then run: coachkit validate {folder}")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="coachkit", description=_DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--version", action="version", version=f"coachkit {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("lab", help="open the lessons in JupyterLab")
+    p.add_argument("--no-start", dest="start", action="store_false", help="do not open the start lesson")
+    p.add_argument("extra", nargs=argparse.REMAINDER, help="more options for JupyterLab")
+    p.set_defaults(func=_cmd_lab)
+
+    p = sub.add_parser("app", help="open the lessons as an app, with no code shown (Voila)")
+    p.add_argument("lesson", nargs="?", help="one lesson, e.g. 03_rate_a_full_session.ipynb")
+    p.add_argument("--no-browser", action="store_true")
+    p.add_argument("extra", nargs=argparse.REMAINDER, help="more options for Voila")
+    p.set_defaults(func=_cmd_app)
+
+    p = sub.add_parser("validate", help="check session, key and framework files")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("metrics", help="conversation metrics of a transcript (.vtt .srt .txt)")
+    p.add_argument("file")
+    p.add_argument("--coach", help="the coach's speaker name (guessed if left out)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.set_defaults(func=_cmd_metrics)
+
+    p = sub.add_parser("import", help="turn a transcript into a session folder ready for an answer key")
+    p.add_argument("file")
+    p.add_argument("--coach", required=True, help="the coach's speaker name")
+    p.add_argument("--out", required=True, help="the library folder to write the session into")
+    p.add_argument("--redact", action="store_true", help="replace the speakers' names before writing")
+    p.add_argument("--consent", choices=["yes", "no"], help="the client agreed in writing (asked if left out)")
+    p.set_defaults(func=_cmd_import)
+    return parser
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    try:
+        return args.func(args) or 0
+    except CoachkitError as exc:
+        print(f"coachkit: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except OSError as exc:
+        print(f"coachkit: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,237 @@
+"""The ICF PCC Markers (2020 release) as data: competencies, the 37 markers, and the 2014 crosswalk.
+
+The texts are the project's own paraphrases, keyed by ICF's official numbering; ICF's own wording is on
+its PCC Markers page (:data:`OFFICIAL_URL`). The data lives in ``coachkit/data/framework.yaml`` and is
+validated when it is loaded.
+
+>>> fw = framework()
+>>> len(fw.markers), fw.marker("6.6").competency
+(37, 6)
+>>> fw.from_2014("Creating Trust and Intimacy", 1).id
+'4.1'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ._yamlio import check_fields, line_of, load_yaml
+from .errors import CoachkitError, FormatError
+
+__all__ = ["Competency", "Marker", "Crosswalk", "Framework", "framework", "OFFICIAL_URL", "DEFAULT_PATH"]
+
+DEFAULT_PATH = Path(__file__).parent / "data" / "framework.yaml"
+#: ICF's official PCC Markers page: the authoritative wording.
+OFFICIAL_URL = "https://coachingfederation.org/credentials-and-standards/performance-evaluations/pcc-markers"
+
+_ID = re.compile(r"^([1-8])\.([1-9][0-9]?)$")
+
+
+@dataclass(frozen=True)
+class Marker:
+    """One PCC marker: ``id`` such as "6.6", its competency number, and the project's own texts."""
+
+    id: str
+    competency: int
+    title: str
+    description: str
+    look_fors: tuple[str, ...]
+    pitfalls: tuple[str, ...]
+    mindset: bool
+
+    def __str__(self) -> str:
+        return f"{self.id} {self.title}"
+
+
+@dataclass(frozen=True)
+class Competency:
+    """An ICF core competency. Competencies 1 and 2 have no markers; ``assessed`` says how they are judged."""
+
+    number: int
+    name: str
+    description: str
+    markers: tuple[Marker, ...]
+    assessed: str = ""
+
+
+@dataclass(frozen=True)
+class Crosswalk:
+    """Where a marker of the 2014 set (47 markers under 11 competencies) lives in the 2020 set."""
+
+    competency_2014: str
+    number_2014: int
+    text_2014: str
+    marker: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Framework:
+    """The whole marker set. Use :func:`framework` to load the shipped one."""
+
+    name: str
+    release: str
+    source_url: str
+    disclaimer: str
+    competencies: tuple[Competency, ...]
+    crosswalk: tuple[Crosswalk, ...]
+
+    @property
+    def markers(self) -> tuple[Marker, ...]:
+        """All markers, in ICF's order (3.1 ... 8.9)."""
+        return tuple(m for c in self.competencies for m in c.markers)
+
+    @property
+    def marker_ids(self) -> tuple[str, ...]:
+        return tuple(m.id for m in self.markers)
+
+    @property
+    def mindset_markers(self) -> tuple[Marker, ...]:
+        """The markers that also evidence competency 2 (Embodies a Coaching Mindset)."""
+        return tuple(m for m in self.markers if m.mindset)
+
+    def marker(self, marker_id: str) -> Marker:
+        """The marker with this id; an unknown id is a CoachkitError that lists the valid ones."""
+        key = str(marker_id).strip()
+        for m in self.markers:
+            if m.id == key:
+                return m
+        raise CoachkitError(f"unknown marker {key!r}. Valid markers: {', '.join(self.marker_ids)}")
+
+    def competency(self, number: int) -> Competency:
+        """The competency with this number (1 to 8)."""
+        for c in self.competencies:
+            if c.number == number:
+                return c
+        valid = ", ".join(str(c.number) for c in self.competencies)
+        raise CoachkitError(f"unknown competency {number!r}. Valid competencies: {valid}")
+
+    def from_2014(self, competency_2014: str, number_2014: int) -> Marker:
+        """Today's marker for a marker quoted from the 2014 set, e.g. ("Creating Trust and Intimacy", 1)."""
+        wanted = competency_2014.strip().lower()
+        for row in self.crosswalk:
+            if row.competency_2014.lower() == wanted and row.number_2014 == number_2014:
+                return self.marker(row.marker)
+        known = "; ".join(f"{r.competency_2014} #{r.number_2014}" for r in self.crosswalk)
+        raise CoachkitError(
+            f"no crosswalk entry for {competency_2014!r} #{number_2014}. The crosswalk knows: {known}"
+        )
+
+    def search(self, text: str) -> tuple[Marker, ...]:
+        """Markers whose id, title, description, look-fors or pitfalls contain all the words of ``text``."""
+        words = [w for w in text.lower().split() if w]
+        if not words:
+            return self.markers
+        out = []
+        for m in self.markers:
+            hay = " ".join([m.id, m.title, m.description, *m.look_fors, *m.pitfalls]).lower()
+            if all(w in hay for w in words):
+                out.append(m)
+        return tuple(out)
+
+
+def framework(path: str | Path | None = None) -> Framework:
+    """Load the marker framework (the shipped ICF PCC Markers, 2020 release, unless ``path`` is given).
+
+    A malformed file is a FormatError naming the file and line.
+    """
+    if path is None:
+        return _default()
+    return _load(Path(path))
+
+
+@lru_cache(maxsize=1)
+def _default() -> Framework:
+    return _load(DEFAULT_PATH)
+
+
+def _text_list(path, parent, key, what, minimum) -> tuple[str, ...]:
+    items = parent[key]
+    for i, item in enumerate(items):
+        if not isinstance(item, str) or not item.strip():
+            raise FormatError(path, line_of(items, i), f"each of {what}'s {key} must be non-empty text")
+    if len(items) < minimum:
+        raise FormatError(path, line_of(parent, key), f"{what} needs at least {minimum} {key}")
+    return tuple(s.strip() for s in items)
+
+
+def _load(path: Path) -> Framework:
+    data = load_yaml(path)
+    check_fields(
+        path,
+        data,
+        {"format": str, "name": str, "release": str, "source_url": str, "disclaimer": str,
+         "competencies": list, "crosswalk_2014": list},
+        what="the framework file",
+    )
+    if data["format"] != "coachkit-framework/1":
+        raise FormatError(path, line_of(data, "format"), f"unknown format {data['format']!r}; expected coachkit-framework/1")
+    seen: dict[str, int | None] = {}
+    competencies = []
+    numbers = set()
+    for ci, c in enumerate(data["competencies"]):
+        check_fields(
+            path, c,
+            {"number": int, "name": str, "description": str, "markers": list},
+            {"assessed": str},
+            what=f"competency #{ci + 1}",
+        )
+        number = c["number"]
+        if number in numbers:
+            raise FormatError(path, line_of(c, "number"), f"competency {number} appears twice")
+        numbers.add(number)
+        markers = []
+        for mi, m in enumerate(c["markers"]):
+            check_fields(
+                path, m,
+                {"id": str, "title": str, "description": str, "look_fors": list, "pitfalls": list, "mindset": bool},
+                what=f"marker #{mi + 1} of competency {number}",
+            )
+            mid = m["id"].strip()
+            where = line_of(m, "id")
+            match = _ID.match(mid)
+            if not match:
+                raise FormatError(path, where, f"marker id {mid!r} is not of the form N.k")
+            if mid in seen:
+                raise FormatError(path, where, f"marker id {mid} appears twice (first at line {seen[mid]})")
+            seen[mid] = where
+            if int(match.group(1)) != number:
+                raise FormatError(path, where, f"marker {mid} is listed under competency {number}")
+            if int(match.group(2)) != mi + 1:
+                raise FormatError(path, where, f"marker {mid} is out of order: expected {number}.{mi + 1}")
+            what = f"marker {mid}"
+            markers.append(
+                Marker(
+                    id=mid,
+                    competency=number,
+                    title=m["title"].strip(),
+                    description=m["description"].strip(),
+                    look_fors=_text_list(path, m, "look_fors", what, 2),
+                    pitfalls=_text_list(path, m, "pitfalls", what, 1),
+                    mindset=m["mindset"],
+                )
+            )
+        competencies.append(
+            Competency(number, c["name"].strip(), c["description"].strip(), tuple(markers), c.get("assessed", "").strip())
+        )
+    crosswalk = []
+    for ri, r in enumerate(data["crosswalk_2014"]):
+        check_fields(
+            path, r,
+            {"competency_2014": str, "number_2014": int, "text_2014": str, "marker": str, "note": str},
+            what=f"crosswalk entry #{ri + 1}",
+        )
+        if r["marker"] not in seen:
+            raise FormatError(path, line_of(r, "marker"), f"crosswalk names unknown marker {r['marker']!r}")
+        crosswalk.append(Crosswalk(r["competency_2014"], r["number_2014"], r["text_2014"], r["marker"], r["note"]))
+    return Framework(
+        name=data["name"],
+        release=data["release"],
+        source_url=data["source_url"],
+        disclaimer=data["disclaimer"].strip(),
+        competencies=tuple(competencies),
+        crosswalk=tuple(crosswalk),
+    )

@@ -1,0 +1,364 @@
+"""The plain data types everything else shares: Utterance, Session, Decision, AnswerKey, Mark, RatingSheet.
+
+This module sits at the bottom: the transcript readers produce these, the sample library's loader uses
+the readers, scoring and the store consume them. It imports nothing else of the kit's at import time.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from types import MappingProxyType
+from typing import Literal
+
+from .errors import CoachkitError
+
+__all__ = [
+    "LEVELS",
+    "KINDS",
+    "SPEAKERS",
+    "Utterance",
+    "Decision",
+    "AnswerKey",
+    "Session",
+    "Mark",
+    "RatingSheet",
+    "SHEET_FORMAT",
+    "check_level",
+]
+
+#: The overall levels a session or a learner's call can have; "below" is below the ACC standard.
+LEVELS: tuple[str, ...] = ("ACC", "PCC", "MCC", "below")
+#: A full session (20 to 60 minutes) or a short excerpt that focuses on a few markers.
+KINDS: tuple[str, ...] = ("full", "excerpt")
+#: Who speaks: the coach, the client, or someone else (a mentor who joined the call).
+SPEAKERS: tuple[str, ...] = ("coach", "client", "other")
+#: The version tag of a rating sheet's plain-data form (:meth:`RatingSheet.to_dict`).
+SHEET_FORMAT = "coachkit-sheet/1"
+_SHEET_FIELDS = {
+    "format", "id", "session_id", "rater", "rater_id", "group", "level_call", "ethics_observed",
+    "comments", "finished", "created", "updated", "marks",
+}
+
+Level = Literal["ACC", "PCC", "MCC", "below"]
+Speaker = Literal["coach", "client", "other"]
+
+
+def check_level(level: str | None, allow_none: bool = True) -> str | None:
+    """Return ``level`` if it is one of :data:`LEVELS` (or None when allowed), else a CoachkitError.
+
+    >>> check_level("PCC")
+    'PCC'
+    >>> check_level("Gold")
+    Traceback (most recent call last):
+    ...
+    coachkit.errors.CoachkitError: unknown level 'Gold': choose one of ACC, PCC, MCC, below
+    """
+    if level is None and allow_none:
+        return None
+    if level not in LEVELS:
+        raise CoachkitError(f"unknown level {level!r}: choose one of {', '.join(LEVELS)}")
+    return level
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """One turn of talk. ``start`` and ``end`` are seconds from the start, or None for an untimed file.
+
+    ``id`` is stable: a turn merged from several cues keeps its first cue's id.
+    """
+
+    id: str
+    speaker: Speaker
+    name: str
+    start: float | None
+    end: float | None
+    text: str
+
+    @property
+    def timestamp(self) -> str:
+        """The start as ``M:SS`` (or ``H:MM:SS``); '' for an untimed line.
+
+        >>> Utterance("u1", "coach", "Sam", 75.2, 80.0, "Hi").timestamp
+        '1:15'
+        """
+        return "" if self.start is None else format_time(self.start)
+
+
+def format_time(seconds: float) -> str:
+    """``75.2`` -> ``'1:15'``; ``3725`` -> ``'1:02:05'``."""
+    s = int(seconds)
+    h, rest = divmod(s, 3600)
+    m, sec = divmod(rest, 60)
+    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The assessor's decision on one marker: was it evidenced, where, and why.
+
+    ``opportunity`` lists the utterances where a marker not shown could have been shown.
+    """
+
+    evidenced: bool
+    evidence: tuple[str, ...] = ()
+    note: str = ""
+    opportunity: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AnswerKey:
+    """An assessor's answer key for one session. ``version`` tells a corrected key from an older one."""
+
+    level: str
+    summary: str
+    version: int
+    decisions: Mapping[str, Decision]
+    assessor: str = ""
+
+    def __post_init__(self):
+        object.__setattr__(self, "decisions", MappingProxyType(dict(self.decisions)))
+
+
+@dataclass(frozen=True)
+class Session:
+    """A coaching session: its turns and, for a sample session, the assessor's answer key.
+
+    ``focus`` lists the markers an excerpt is about (empty for a full session). ``notes`` holds what the
+    reader wants the user to know (e.g. which speaker it took to be the coach, and why).
+    """
+
+    id: str
+    title: str
+    kind: str
+    level: str | None
+    focus: tuple[str, ...]
+    topic: str
+    utterances: tuple[Utterance, ...]
+    key: AnswerKey | None = None
+    source: str | None = None
+    notes: tuple[str, ...] = ()
+    description: str = ""
+
+    @property
+    def minutes(self) -> float | None:
+        """Length in minutes from the first start to the last end (None for an untimed transcript)."""
+        starts = [u.start for u in self.utterances if u.start is not None]
+        ends = [u.end for u in self.utterances if u.end is not None]
+        if not starts or not ends:
+            return None
+        return round((max(ends) - min(starts)) / 60, 1)
+
+    def utterance(self, utterance_id: str) -> Utterance:
+        """The utterance with this id; a CoachkitError naming the session if there is none."""
+        index = self._index()
+        if utterance_id not in index:
+            raise CoachkitError(f"session '{self.id}' has no utterance '{utterance_id}'")
+        return self.utterances[index[utterance_id]]
+
+    def position(self, utterance_id: str) -> int:
+        """The 0-based position of the utterance in the session (for 'adjacent turn' checks)."""
+        self.utterance(utterance_id)
+        return self._index()[utterance_id]
+
+    def _index(self) -> dict[str, int]:
+        cached = self.__dict__.get("_index_cache")
+        if cached is None:
+            cached = {u.id: i for i, u in enumerate(self.utterances)}
+            object.__setattr__(self, "_index_cache", cached)
+        return cached
+
+    def with_key(self, key: AnswerKey | None) -> Session:
+        return replace(self, key=key)
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A learner's mark on one marker: True (evidenced), False (not), or None (unsure)."""
+
+    evidenced: bool | None
+    evidence: tuple[str, ...] = ()
+    note: str = ""
+
+
+@dataclass
+class RatingSheet:
+    """One learner's attempt at rating one session.
+
+    >>> sheet = RatingSheet(session_id="demo", rater="ana")
+    >>> sheet.mark("4.1", True, evidence=["u12"], note="names her persistence")
+    >>> sheet.marks["4.1"].evidence
+    ('u12',)
+    >>> sheet.mark("9.9", True)
+    Traceback (most recent call last):
+    ...
+    coachkit.errors.CoachkitError: unknown marker '9.9'. Valid markers: 3.1, 3.2, 3.3, 3.4, 4.1, 4.2, 4.3, 4.4, 5.1, 5.2, 5.3, 5.4, 5.5, 6.1, 6.2, 6.3, 6.4, 6.5, 6.6, 6.7, 7.1, 7.2, 7.3, 7.4, 7.5, 7.6, 7.7, 7.8, 8.1, 8.2, 8.3, 8.4, 8.5, 8.6, 8.7, 8.8, 8.9
+    """
+
+    session_id: str
+    rater: str
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    rater_id: str = ""
+    marks: dict[str, Mark] = field(default_factory=dict)
+    level_call: str | None = None
+    created: str = field(default_factory=_now)
+    updated: str = field(default_factory=_now)
+    finished: bool = False
+    group: str = ""
+    ethics_observed: bool | None = None
+    comments: str = ""
+
+    def __post_init__(self):
+        if not isinstance(self.session_id, str) or not self.session_id.strip():
+            raise CoachkitError("a rating sheet needs the id of the session it rates")
+        if not isinstance(self.rater, str) or not self.rater.strip():
+            raise CoachkitError("a rating sheet needs the rater's name")
+        self.rater = self.rater.strip()
+        if not self.rater_id:
+            from .settings import rater_id
+
+            self.rater_id = rater_id()
+        check_level(self.level_call)
+        # From here on, changing what the learner decided stamps ``updated`` (not while __init__ runs,
+        # so a sheet rebuilt from a file keeps its own times).
+        self.__dict__["_ready"] = True
+
+    def __setattr__(self, name, value):
+        if name == "level_call":
+            check_level(value)
+        super().__setattr__(name, value)
+        if name in ("marks", "level_call", "finished", "ethics_observed", "comments") and self.__dict__.get("_ready"):
+            super().__setattr__("updated", _now())
+
+    def mark(
+        self,
+        marker_id: str,
+        evidenced: bool | None,
+        evidence: Iterable[str] = (),
+        note: str = "",
+    ) -> None:
+        """Record the learner's decision on one marker (True, False, or None for unsure)."""
+        from .framework import framework
+
+        marker_id = framework().marker(marker_id).id
+        if evidenced not in (True, False, None):
+            raise CoachkitError(f"marker {marker_id}: evidenced must be True, False or None (unsure)")
+        if isinstance(evidence, str):
+            evidence = [evidence]
+        self.marks[marker_id] = Mark(evidenced, tuple(str(e) for e in evidence), str(note or ""))
+        self.updated = _now()
+
+    def unmark(self, marker_id: str) -> None:
+        """Take a marker's decision back (it is undecided again)."""
+        self.marks.pop(marker_id, None)
+        self.updated = _now()
+
+    @property
+    def decided(self) -> int:
+        """How many markers have a True or False mark."""
+        return sum(1 for m in self.marks.values() if m.evidenced is not None)
+
+    def to_dict(self) -> dict:
+        """The sheet as plain JSON-ready data (the shape :meth:`from_dict` reads back).
+
+        >>> d = RatingSheet(session_id="demo", rater="ana", rater_id="r1", id="s1").to_dict()
+        >>> d["format"], d["id"], d["marks"]
+        ('coachkit-sheet/1', 's1', {})
+        """
+        return {
+            "format": SHEET_FORMAT,
+            "id": self.id,
+            "session_id": self.session_id,
+            "rater": self.rater,
+            "rater_id": self.rater_id,
+            "group": self.group,
+            "level_call": self.level_call,
+            "ethics_observed": self.ethics_observed,
+            "comments": self.comments,
+            "finished": self.finished,
+            "created": self.created,
+            "updated": self.updated,
+            "marks": {
+                marker: {"evidenced": m.evidenced, "evidence": list(m.evidence), "note": m.note}
+                for marker, m in self.marks.items()
+            },
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> RatingSheet:
+        """Rebuild a sheet from :meth:`to_dict` data, checking every field; bad data is a CoachkitError.
+
+        >>> RatingSheet.from_dict({"format": "coachkit-sheet/1", "id": "s1"})
+        Traceback (most recent call last):
+        ...
+        coachkit.errors.CoachkitError: rating sheet 's1': missing field 'session_id'
+        """
+        if not isinstance(data, Mapping):
+            raise CoachkitError(f"a rating sheet must be a mapping, not {type(data).__name__}")
+        where = f"rating sheet {data.get('id')!r}" if isinstance(data.get("id"), str) else "rating sheet"
+        fmt = data.get("format", SHEET_FORMAT)
+        if fmt != SHEET_FORMAT:
+            raise CoachkitError(f"{where}: unknown format {fmt!r} (this coachkit reads {SHEET_FORMAT!r})")
+        for name in ("id", "session_id", "rater", "rater_id", "created", "updated"):
+            if name not in data:
+                raise CoachkitError(f"{where}: missing field {name!r}")
+            if not isinstance(data[name], str) or not data[name].strip():
+                raise CoachkitError(f"{where}: field {name!r} must be a non-empty text")
+        unknown = sorted(set(data) - _SHEET_FIELDS)
+        if unknown:
+            raise CoachkitError(f"{where}: unknown field(s) {', '.join(map(repr, unknown))}")
+        for name in ("group", "comments"):
+            if not isinstance(data.get(name, ""), str):
+                raise CoachkitError(f"{where}: field {name!r} must be text")
+        if not isinstance(data.get("finished", False), bool):
+            raise CoachkitError(f"{where}: field 'finished' must be true or false")
+        if data.get("ethics_observed") not in (True, False, None):
+            raise CoachkitError(f"{where}: field 'ethics_observed' must be true, false or null")
+        level = data.get("level_call")
+        try:
+            check_level(level)
+        except CoachkitError as exc:
+            raise CoachkitError(f"{where}: {exc}") from None
+        raw_marks = data.get("marks", {})
+        if not isinstance(raw_marks, Mapping):
+            raise CoachkitError(f"{where}: 'marks' must map marker ids to marks")
+        marks = {}
+        if raw_marks:
+            from .framework import framework
+
+            fw = framework()
+        for marker, m in raw_marks.items():
+            try:
+                marker_id = fw.marker(marker).id
+            except CoachkitError as exc:
+                raise CoachkitError(f"{where}: {exc}") from None
+            if not isinstance(m, Mapping) or set(m) - {"evidenced", "evidence", "note"}:
+                raise CoachkitError(f"{where}, marker {marker_id}: a mark has evidenced, evidence and note")
+            if m.get("evidenced") not in (True, False, None) or "evidenced" not in m:
+                raise CoachkitError(f"{where}, marker {marker_id}: evidenced must be true, false or null (unsure)")
+            evidence = m.get("evidence", [])
+            if not isinstance(evidence, list | tuple) or not all(isinstance(e, str) for e in evidence):
+                raise CoachkitError(f"{where}, marker {marker_id}: evidence must be a list of utterance ids")
+            if not isinstance(m.get("note", ""), str):
+                raise CoachkitError(f"{where}, marker {marker_id}: note must be text")
+            marks[marker_id] = Mark(m["evidenced"], tuple(evidence), m.get("note", ""))
+        return cls(
+            session_id=data["session_id"],
+            rater=data["rater"],
+            id=data["id"],
+            rater_id=data["rater_id"],
+            marks=marks,
+            level_call=level,
+            created=data["created"],
+            updated=data["updated"],
+            finished=data.get("finished", False),
+            group=data.get("group", ""),
+            ethics_observed=data.get("ethics_observed"),
+            comments=data.get("comments", ""),
+        )

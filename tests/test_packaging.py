@@ -1,0 +1,72 @@
+"""Packaging promises: environment.yml lists what pyproject lists; the command line starts and behaves."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+# pip name -> conda-forge name, where they differ
+CONDA_NAMES = {"build": "python-build"}
+
+
+def _split(req: str) -> tuple[str, str]:
+    m = re.match(r"^\s*([A-Za-z0-9_.\-]+)(?:\[[^\]]*\])?\s*(.*)$", req)
+    return m.group(1).lower().replace("_", "-"), m.group(2).replace(" ", "")
+
+
+def test_environment_yml_lists_the_same_packages_as_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = dict(_split(r) for r in project["dependencies"] + project["optional-dependencies"]["dev"])
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    listed = {}
+    for dep in env["dependencies"]:
+        items = dep["pip"] if isinstance(dep, dict) else [dep]
+        for item in items:
+            name, spec = _split(item)
+            listed[name] = spec
+    listed.pop("pip", None)
+    python = listed.pop("python")
+    assert python == ">=" + project["requires-python"].removeprefix(">=")
+    expected = {CONDA_NAMES.get(name, name): spec for name, spec in wanted.items()}
+    assert listed == expected, "environment.yml and pyproject.toml have drifted apart"
+
+
+def _cli(*args, **kw):
+    return subprocess.run([sys.executable, "-m", "coachkit", *args], capture_output=True, text=True, **kw)
+
+
+def test_help_lists_the_commands():
+    out = _cli("--help")
+    assert out.returncode == 0
+    for command in ("lab", "app", "validate", "metrics", "import"):
+        assert command in out.stdout
+    assert "independent of ICF" in out.stdout
+
+
+def test_validate_accepts_the_shipped_framework():
+    out = _cli("validate", str(ROOT / "coachkit" / "data" / "framework.yaml"))
+    assert out.returncode == 0, out.stderr
+
+
+def test_validate_reports_file_and_line_without_a_traceback(tmp_path):
+    bad = tmp_path / "framework.yaml"
+    text = (ROOT / "coachkit" / "data" / "framework.yaml").read_text()
+    bad.write_text(text.replace("mindset: true", "mindset: maybe", 1))
+    line = next(i for i, s in enumerate(bad.read_text().splitlines(), 1) if "mindset: maybe" in s)
+    out = _cli("validate", str(bad))
+    assert out.returncode != 0
+    assert f"{bad}:{line}:" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_a_missing_file_is_one_line(tmp_path):
+    out = _cli("metrics", str(tmp_path / "nope.vtt"))
+    assert out.returncode != 0
+    assert "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
