@@ -158,6 +158,11 @@ def _text_list(path, parent, key, what, minimum) -> tuple[str, ...]:
     return tuple(s.strip() for s in items)
 
 
+def _span(ids) -> str:
+    ids = list(ids)
+    return f"{ids[0]} to {ids[-1]}" if ids else "none"
+
+
 def _load(path: Path) -> Framework:
     data = load_yaml(path)
     check_fields(
@@ -182,6 +187,12 @@ def _load(path: Path) -> Framework:
         number = c["number"]
         if number in numbers:
             raise FormatError(path, line_of(c, "number"), f"competency {number} appears twice")
+        if not 1 <= number <= 8:
+            raise FormatError(path, line_of(c, "number"), f"competency {number} does not exist: ICF numbers them 1 to 8")
+        if numbers and number < max(numbers):
+            raise FormatError(
+                path, line_of(c, "number"), f"competency {number} is out of order: it comes after {max(numbers)}"
+            )
         numbers.add(number)
         markers = []
         for mi, m in enumerate(c["markers"]):
@@ -218,6 +229,7 @@ def _load(path: Path) -> Framework:
             Competency(number, c["name"].strip(), c["description"].strip(), tuple(markers), c.get("assessed", "").strip())
         )
     crosswalk = []
+    old_seen: dict[tuple[str, int], int | None] = {}
     for ri, r in enumerate(data["crosswalk_2014"]):
         check_fields(
             path, r,
@@ -225,7 +237,17 @@ def _load(path: Path) -> Framework:
             what=f"crosswalk entry #{ri + 1}",
         )
         if r["marker"] not in seen:
-            raise FormatError(path, line_of(r, "marker"), f"crosswalk names unknown marker {r['marker']!r}")
+            raise FormatError(
+                path, line_of(r, "marker"),
+                f"crosswalk names unknown marker {r['marker']!r}; the markers here are {_span(seen)}",
+            )
+        old = (r["competency_2014"].strip().lower(), r["number_2014"])
+        if old in old_seen:
+            raise FormatError(
+                path, line_of(r, "number_2014"),
+                f"crosswalk lists {r['competency_2014']} #{r['number_2014']} twice (first at line {old_seen[old]})",
+            )
+        old_seen[old] = line_of(r, "number_2014")
         crosswalk.append(Crosswalk(r["competency_2014"], r["number_2014"], r["text_2014"], r["marker"], r["note"]))
     return Framework(
         name=data["name"],

@@ -1,0 +1,129 @@
+"""HTML pieces shared by the widgets and the reports: every piece of transcript text is escaped here.
+
+Plain Python (no ipywidgets), so the lessons, the app view and the self-contained observation report
+all show the same thing. Colours come from the Okabe-Ito palette, which stays distinguishable for
+colour-blind readers, and every colour is paired with a word and a symbol.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from html import escape
+
+from .model import Session, Utterance, format_time
+
+__all__ = [
+    "OUTCOME_STYLE",
+    "SPEAKER_STYLE",
+    "esc",
+    "outcome_badge",
+    "turn_html",
+    "quote_html",
+    "marker_card_html",
+    "figure_png_data_url",
+    "table_html",
+]
+
+#: outcome -> (colour, symbol, words). Okabe-Ito: bluish green, orange, blue, grey.
+OUTCOME_STYLE = {
+    "agree": ("#009E73", "✓", "agree"),
+    "over-credit": ("#E69F00", "▲", "over-credit: you credited it, the assessor did not"),
+    "under-credit": ("#0072B2", "▼", "under-credit: the assessor credited it, you did not"),
+    "unsure": ("#999999", "?", "unsure or not decided"),
+}
+
+#: speaker -> (background, border)
+SPEAKER_STYLE = {
+    "coach": ("#e8f1fa", "#0072B2"),
+    "client": ("#fdf3e1", "#E69F00"),
+    "other": ("#f0f0f0", "#999999"),
+}
+
+
+def esc(text) -> str:
+    """Escape text for HTML (quotes too).
+
+    >>> esc('<img src=x onerror="alert(1)">')
+    '&lt;img src=x onerror=&quot;alert(1)&quot;&gt;'
+    """
+    return escape("" if text is None else str(text), quote=True)
+
+
+def outcome_badge(outcome: str, short: bool = True) -> str:
+    """A coloured badge with a symbol and words, e.g. ``✓ agree``."""
+    colour, symbol, words = OUTCOME_STYLE[outcome]
+    label = outcome if short else words
+    return (
+        f'<span class="ck-badge ck-{esc(outcome)}" style="background:{colour};color:#fff;padding:1px 7px;'
+        f'border-radius:9px;white-space:nowrap;font-weight:600">{symbol} {esc(label)}</span>'
+    )
+
+
+def turn_html(u: Utterance, highlight: str = "") -> str:
+    """One turn as a speaker-coloured block with its id and time."""
+    bg, border = SPEAKER_STYLE.get(u.speaker, SPEAKER_STYLE["other"])
+    time = f" · {esc(u.timestamp)}" if u.start is not None else ""
+    extra = f' <span style="font-weight:600">{esc(highlight)}</span>' if highlight else ""
+    return (
+        f'<div class="ck-turn ck-{esc(u.speaker)}" data-id="{esc(u.id)}" style="background:{bg};'
+        f'border-left:4px solid {border};padding:4px 8px;margin:3px 0;border-radius:3px">'
+        f'<div style="font-size:0.85em;color:#444">{esc(u.name)} ({esc(u.speaker)}) · {esc(u.id)}{time}{extra}</div>'
+        f"<div>{esc(u.text)}</div></div>"
+    )
+
+
+def quote_html(session: Session, ids, label: str = "") -> str:
+    """The quoted lines behind some utterance ids (unknown ids are shown as such, never dropped)."""
+    parts = []
+    for uid in ids:
+        try:
+            parts.append(turn_html(session.utterance(uid), label))
+        except ValueError:
+            parts.append(f"<div>(no line {esc(uid)} in this session)</div>")
+    return "".join(parts)
+
+
+def marker_card_html(marker) -> str:
+    """A marker's description, look-fors and pitfalls, for the marker browser and the reports."""
+    looks = "".join(f"<li>{esc(x)}</li>" for x in marker.look_fors)
+    pits = "".join(f"<li>{esc(x)}</li>" for x in marker.pitfalls)
+    mindset = (
+        '<p style="color:#555"><em>Also evidences competency 2 (Embodies a Coaching Mindset).</em></p>'
+        if marker.mindset
+        else ""
+    )
+    return (
+        f'<div class="ck-marker-card" style="max-width:60em"><h3 style="margin:4px 0">{esc(marker.id)} '
+        f"{esc(marker.title)}</h3><p>{esc(marker.description)}</p>{mindset}"
+        f"<p><strong>What you might hear</strong></p><ul>{looks}</ul>"
+        f"<p><strong>How coaches miss it</strong></p><ul>{pits}</ul></div>"
+    )
+
+
+def figure_png_data_url(fig, dpi: int = 96) -> str:
+    """A matplotlib figure as an inline ``data:image/png`` URL (nothing loaded from the network); closes it."""
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    plt.close(fig)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def table_html(rows: list[dict], columns: list[tuple[str, str]], raw: frozenset = frozenset()) -> str:
+    """A plain HTML table; cell text is escaped unless its column is named in ``raw`` (prebuilt HTML)."""
+    head = "".join(f'<th style="text-align:left;padding:3px 8px">{esc(title)}</th>' for _, title in columns)
+    body = []
+    for row in rows:
+        cells = "".join(
+            f'<td style="padding:3px 8px;vertical-align:top">'
+            f"{row.get(key, '') if key in raw else esc(row.get(key, ''))}</td>"
+            for key, _ in columns
+        )
+        body.append(f"<tr>{cells}</tr>")
+    return f'<table class="ck-table" style="border-collapse:collapse">{"<tr>" + head + "</tr>"}{"".join(body)}</table>'
+
+
+def seconds(t: float | None) -> str:
+    return "" if t is None else format_time(t)
