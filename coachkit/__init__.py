@@ -13,11 +13,14 @@ import importlib
 
 from .errors import CoachkitError, FormatError
 
+# A function named like its module must be bound eagerly: importing the submodule anywhere would
+# otherwise replace the package attribute with the module (``ck.framework()`` -> "module not callable").
+from .framework import framework
+
 __version__ = "0.1.0"
 
 # public name -> module that defines it
 _EXPORTS = {
-    "framework": "framework",
     "Framework": "framework",
     "Competency": "framework",
     "Marker": "framework",
@@ -32,7 +35,7 @@ _EXPORTS = {
     "conversation_metrics": "metrics",
     "advice_phrases": "metrics",
     "classify_question": "metrics",
-    "redact": "redact",
+    "redact": "redaction",
     "load_session": "library",
     "list_sessions": "library",
     "validate": "library",
@@ -40,12 +43,16 @@ _EXPORTS = {
     "compare": "scoring",
     "Comparison": "scoring",
     "calibration": "scoring",
+    "Calibration": "scoring",
+    "agreement_band": "scoring",
+    "compare_frame": "scoring",
+    "agreement_by": "scoring",
     "RatingStore": "store",
     "group_summary": "group",
     "observation_report": "report",
 }
 
-__all__ = ["CoachkitError", "FormatError", "__version__", *_EXPORTS]
+__all__ = ["CoachkitError", "FormatError", "__version__", "framework", *_EXPORTS]
 
 
 def __getattr__(name: str):

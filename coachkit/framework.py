@@ -116,9 +116,18 @@ class Framework:
             if row.competency_2014.lower() == wanted and row.number_2014 == number_2014:
                 return self.marker(row.marker)
         known = "; ".join(f"{r.competency_2014} #{r.number_2014}" for r in self.crosswalk)
-        raise CoachkitError(
-            f"no crosswalk entry for {competency_2014!r} #{number_2014}. The crosswalk knows: {known}"
-        )
+        raise CoachkitError(f"no crosswalk entry for {competency_2014!r} #{number_2014}. The crosswalk knows: {known}")
+
+    def crosswalk_table(self):
+        """The 2014 crosswalk as a table a learner can read (pandas DataFrame)."""
+        import pandas as pd
+
+        rows = [
+            {"2014 competency": r.competency_2014, "2014 marker": r.number_2014, "2014 wording (paraphrased)": r.text_2014,
+             "today": f"{r.marker} {self.marker(r.marker).title}", "note": r.note}
+            for r in self.crosswalk
+        ]
+        return pd.DataFrame(rows)
 
     def search(self, text: str) -> tuple[Marker, ...]:
         """Markers whose id, title, description, look-fors or pitfalls contain all the words of ``text``."""
@@ -168,18 +177,28 @@ def _load(path: Path) -> Framework:
     check_fields(
         path,
         data,
-        {"format": str, "name": str, "release": str, "source_url": str, "disclaimer": str,
-         "competencies": list, "crosswalk_2014": list},
+        {
+            "format": str,
+            "name": str,
+            "release": str,
+            "source_url": str,
+            "disclaimer": str,
+            "competencies": list,
+            "crosswalk_2014": list,
+        },
         what="the framework file",
     )
     if data["format"] != "coachkit-framework/1":
-        raise FormatError(path, line_of(data, "format"), f"unknown format {data['format']!r}; expected coachkit-framework/1")
+        raise FormatError(
+            path, line_of(data, "format"), f"unknown format {data['format']!r}; expected coachkit-framework/1"
+        )
     seen: dict[str, int | None] = {}
     competencies = []
     numbers = set()
     for ci, c in enumerate(data["competencies"]):
         check_fields(
-            path, c,
+            path,
+            c,
             {"number": int, "name": str, "description": str, "markers": list},
             {"assessed": str},
             what=f"competency #{ci + 1}",
@@ -188,7 +207,9 @@ def _load(path: Path) -> Framework:
         if number in numbers:
             raise FormatError(path, line_of(c, "number"), f"competency {number} appears twice")
         if not 1 <= number <= 8:
-            raise FormatError(path, line_of(c, "number"), f"competency {number} does not exist: ICF numbers them 1 to 8")
+            raise FormatError(
+                path, line_of(c, "number"), f"competency {number} does not exist: ICF numbers them 1 to 8"
+            )
         if numbers and number < max(numbers):
             raise FormatError(
                 path, line_of(c, "number"), f"competency {number} is out of order: it comes after {max(numbers)}"
@@ -197,7 +218,8 @@ def _load(path: Path) -> Framework:
         markers = []
         for mi, m in enumerate(c["markers"]):
             check_fields(
-                path, m,
+                path,
+                m,
                 {"id": str, "title": str, "description": str, "look_fors": list, "pitfalls": list, "mindset": bool},
                 what=f"marker #{mi + 1} of competency {number}",
             )
@@ -226,25 +248,30 @@ def _load(path: Path) -> Framework:
                 )
             )
         competencies.append(
-            Competency(number, c["name"].strip(), c["description"].strip(), tuple(markers), c.get("assessed", "").strip())
+            Competency(
+                number, c["name"].strip(), c["description"].strip(), tuple(markers), c.get("assessed", "").strip()
+            )
         )
     crosswalk = []
     old_seen: dict[tuple[str, int], int | None] = {}
     for ri, r in enumerate(data["crosswalk_2014"]):
         check_fields(
-            path, r,
+            path,
+            r,
             {"competency_2014": str, "number_2014": int, "text_2014": str, "marker": str, "note": str},
             what=f"crosswalk entry #{ri + 1}",
         )
         if r["marker"] not in seen:
             raise FormatError(
-                path, line_of(r, "marker"),
+                path,
+                line_of(r, "marker"),
                 f"crosswalk names unknown marker {r['marker']!r}; the markers here are {_span(seen)}",
             )
         old = (r["competency_2014"].strip().lower(), r["number_2014"])
         if old in old_seen:
             raise FormatError(
-                path, line_of(r, "number_2014"),
+                path,
+                line_of(r, "number_2014"),
                 f"crosswalk lists {r['competency_2014']} #{r['number_2014']} twice (first at line {old_seen[old]})",
             )
         old_seen[old] = line_of(r, "number_2014")

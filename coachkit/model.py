@@ -131,7 +131,8 @@ class Session:
     """A coaching session: its turns and, for a sample session, the assessor's answer key.
 
     ``focus`` lists the markers an excerpt is about (empty for a full session). ``notes`` holds what the
-    reader wants the user to know (e.g. which speaker it took to be the coach, and why).
+    reader wants the user to know (e.g. which speaker it took to be the coach, and why). ``meta`` holds a
+    library session's other facts as text (coach, client, consent, and scenario or pair when given).
     """
 
     id: str
@@ -145,6 +146,10 @@ class Session:
     source: str | None = None
     notes: tuple[str, ...] = ()
     description: str = ""
+    meta: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+    def __post_init__(self):
+        object.__setattr__(self, "meta", MappingProxyType(dict(self.meta)))
 
     @property
     def minutes(self) -> float | None:

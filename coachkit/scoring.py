@@ -37,7 +37,7 @@ moderate, .61 to .80 substantial, .81 to 1 almost perfect. They are a convention
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -67,9 +67,7 @@ OUTCOMES: tuple[str, ...] = ("agree", "over-credit", "under-credit", "unsure")
 Outcome = Literal["agree", "over-credit", "under-credit", "unsure"]
 
 #: Where the plain-word agreement bands come from.
-BAND_SOURCE = (
-    "Landis & Koch (1977), The measurement of observer agreement for categorical data, Biometrics 33:159-174"
-)
+BAND_SOURCE = "Landis & Koch (1977), The measurement of observer agreement for categorical data, Biometrics 33:159-174"
 _BANDS = ((0.0, "poor"), (0.20, "slight"), (0.40, "fair"), (0.60, "moderate"), (0.80, "substantial"))
 
 
@@ -493,8 +491,16 @@ def calibration(
             for sheet, c in comparisons
         ],
         columns=[
-            "sheet_id", "session_id", "when", "percent_agreement", "kappa", "ac1", "n_decided", "n_unsure",
-            "finished", "band",
+            "sheet_id",
+            "session_id",
+            "when",
+            "percent_agreement",
+            "kappa",
+            "ac1",
+            "n_decided",
+            "n_unsure",
+            "finished",
+            "band",
         ],
     )
 
@@ -535,8 +541,16 @@ def calibration(
         )
     bias = pd.DataFrame(
         bias_rows,
-        columns=["marker", "competency", "n", "over_credit_rate", "under_credit_rate", "unsure_rate", "miss_rate",
-                 "attempts"],
+        columns=[
+            "marker",
+            "competency",
+            "n",
+            "over_credit_rate",
+            "under_credit_rate",
+            "unsure_rate",
+            "miss_rate",
+            "attempts",
+        ],
     )
 
     practise_next = _practise_next(bias, known, sessions is not None, comparisons, practise, notes)
@@ -592,8 +606,16 @@ def _practise_next(bias, known, sessions_given, comparisons, limit, notes) -> pd
             continue
         worst = max(rated, key=lambda m: miss[m])
         reason = f"you missed {worst} in {round(miss[worst] * seen[worst])} of {seen[worst]} attempts"
-        rows.append({"session_id": sid, "title": title, "focus": ", ".join(focus), "miss_rate": rate,
-                     "attempts": done.get(sid, 0), "reason": reason})
+        rows.append(
+            {
+                "session_id": sid,
+                "title": title,
+                "focus": ", ".join(focus),
+                "miss_rate": rate,
+                "attempts": done.get(sid, 0),
+                "reason": reason,
+            }
+        )
     rows.sort(key=lambda r: (-r["miss_rate"], r["attempts"], r["session_id"]))
     return pd.DataFrame(rows[:limit], columns=columns)
 
@@ -623,11 +645,10 @@ def _learner_codes(series):
     import pandas as pd
 
     dtype = series.dtype
-    if dtype == bool:
-        return series.to_numpy().astype(np.int8)
     if isinstance(dtype, pd.BooleanDtype):
-        values = series.to_numpy(dtype=np.int8, na_value=-1)
-        return values
+        return series.to_numpy(dtype=np.int8, na_value=-1)
+    if dtype.kind == "b":
+        return series.to_numpy().astype(np.int8)
     if dtype.kind == "f":
         values = series.to_numpy()
         bad = ~np.isnan(values) & (values != 0) & (values != 1)
@@ -648,9 +669,7 @@ def _learner_codes(series):
     codes[is_false] = 0
     other = ~(is_true | is_false) & ~pd.isna(values)
     if other.any():
-        raise CoachkitError(
-            f"learner values must be True, False or empty (unsure); found {values[other][0]!r}"
-        )
+        raise CoachkitError(f"learner values must be True, False or empty (unsure); found {values[other][0]!r}")
     return codes
 
 
@@ -720,8 +739,10 @@ def agreement_by(frame: pd.DataFrame, by: Sequence[str] = ("rater_id", "session_
     by = [by] if isinstance(by, str) else list(by)
     _need(frame, [*by, "assessor", "outcome"], "frame")
     codes = frame["outcome"]
-    codes = codes.cat.codes.to_numpy() if isinstance(codes.dtype, pd.CategoricalDtype) else (
-        pd.Categorical(codes, categories=list(OUTCOMES)).codes
+    codes = (
+        codes.cat.codes.to_numpy()
+        if isinstance(codes.dtype, pd.CategoricalDtype)
+        else (pd.Categorical(codes, categories=list(OUTCOMES)).codes)
     )
     assessor = frame["assessor"].to_numpy(dtype=bool)
     decided = codes != 3

@@ -1,0 +1,112 @@
+"""The rating controller: what a rating form captures goes through here into the store.
+
+Plain Python (no widgets), so lessons, tests and any other front end share one path: every change is
+saved at once, an unfinished sheet resumes where it was left, and evidence must be lines of the session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Protocol
+
+from .errors import CoachkitError
+from .model import RatingSheet, Session, check_level
+
+__all__ = ["RatingController", "RatingInput"]
+
+
+class RatingInput(Protocol):
+    """What a rating form offers the controller (a widget, or a ten-line fake in a test)."""
+
+    def on_change(self, callback) -> None: ...  # callback(marker_id, evidenced, evidence, note)
+
+    def on_level(self, callback) -> None: ...  # callback(level or None)
+
+    def on_submit(self, callback) -> None: ...  # callback()
+
+    def show(self, sheet: RatingSheet) -> None: ...
+
+
+class RatingController:
+    """Keeps one learner's sheet for one session in step with the store.
+
+    >>> from coachkit.model import Utterance
+    >>> s = Session("demo", "Demo", "excerpt", "PCC", ("4.1",), "", (Utterance("u1", "coach", "Sam", 0, 2, "Hi"),))
+    >>> c = RatingController(s, store=None)
+    >>> sheet = c.start("Ana")
+    >>> c.mark("4.1", True, ["u1"], "greets her")
+    >>> c.sheet.marks["4.1"].evidenced
+    True
+    >>> c.mark("4.1", True, ["u9"])
+    Traceback (most recent call last):
+    ...
+    coachkit.errors.CoachkitError: marker 4.1: 'u9' is not a line of this session (its lines are u1 to u1)
+    """
+
+    def __init__(self, session: Session, store=None, group: str = ""):
+        self.session = session
+        self.store = store
+        self.group = group
+        self.sheet: RatingSheet | None = None
+
+    def start(self, rater: str, new_attempt: bool = False) -> RatingSheet:
+        """Resume the rater's unfinished sheet for this session, or start a new attempt."""
+        rater = (rater or "").strip()
+        if not rater:
+            raise CoachkitError("type your name first, so your ratings are kept under it")
+        sheet = None
+        if self.store is not None and not new_attempt:
+            sheet = self.store.resume(rater, self.session.id)
+        if sheet is None:
+            sheet = RatingSheet(session_id=self.session.id, rater=rater, group=self.group)
+        self.sheet = sheet
+        self._save()
+        return sheet
+
+    def _need_sheet(self) -> RatingSheet:
+        if self.sheet is None:
+            raise CoachkitError("start rating first (type your name and press Start)")
+        return self.sheet
+
+    def check_evidence(self, marker_id: str, evidence: Iterable[str]) -> tuple[str, ...]:
+        """The evidence ids, each checked to be a line of the session."""
+        ids = tuple(evidence)
+        known = {u.id for u in self.session.utterances}
+        for uid in ids:
+            if uid not in known:
+                first, last = self.session.utterances[0].id, self.session.utterances[-1].id
+                raise CoachkitError(
+                    f"marker {marker_id}: {uid!r} is not a line of this session (its lines are {first} to {last})"
+                )
+        return ids
+
+    def mark(self, marker_id: str, evidenced: bool | None, evidence: Iterable[str] = (), note: str = "") -> None:
+        """Record one marker's decision and save it at once."""
+        sheet = self._need_sheet()
+        ids = self.check_evidence(marker_id, evidence)
+        sheet.mark(marker_id, evidenced, ids, note)
+        self._save()
+
+    def unmark(self, marker_id: str) -> None:
+        sheet = self._need_sheet()
+        sheet.unmark(marker_id)
+        self._save()
+
+    def set_level(self, level: str | None) -> None:
+        sheet = self._need_sheet()
+        sheet.level_call = check_level(level)
+        self._save()
+
+    def submit(self):
+        """Finish the attempt, save it, and compare it with the answer key."""
+        from .scoring import compare
+
+        sheet = self._need_sheet()
+        comparison = compare(sheet, self.session)
+        sheet.finished = True
+        self._save()
+        return comparison
+
+    def _save(self) -> None:
+        if self.store is not None and self.sheet is not None:
+            self.store.save(self.sheet)

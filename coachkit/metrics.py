@@ -1,0 +1,463 @@
+"""Conversation metrics for a coaching session: talk share, questions, interruptions, silences, advice.
+
+Each number speaks to a PCC Marker, but these are **practitioners' rules of thumb, not ICF rules**:
+ICF assessors listen to the whole conversation and never score a session by counting. Use the numbers
+to know where to listen, not to decide a level.
+
+=====================  ======  ===========================================================================
+metric                 marker  what it is (and the practitioners' rule of thumb)
+=====================  ======  ===========================================================================
+duration_s             -       seconds from the first start to the last end (None with no times)
+coach_turns            -       turns taken by the coach (consecutive cues of one speaker are one turn)
+client_turns           -       turns taken by the client
+questions              7.6     coach sentences ending with "?"
+open_questions         7.6     questions that leave the answer to the client (see :func:`classify_question`)
+closed_questions       7.6     yes/no questions and choices between options the coach names
+stacked_questions      7.6     coach turns with two or more questions: one question at a time, or only
+                               the last gets answered
+interruptions          6.6     coach turns that start before the client's last turn ended (None untimed)
+silences               5.5     gaps of 3 s or more between consecutive cues, whoever speaks next, counted
+                               before cues are merged into turns (None untimed or with start times only)
+coach_talk_share       7.8     the coach's share of coach + client talk (time if timed, else words);
+                               the client talking 60 to 80 % of the time is the usual rule of thumb
+client_talk_share      7.8     the client's share; the two add to 1 (a third speaker is left out)
+advice_phrases         -       phrases like "you should", "have you tried": consulting, not coaching mode
+                               (the phrases themselves: :func:`advice_phrases`)
+=====================  ======  ===========================================================================
+
+Silences and talk time are measured on the cues as the file has them (see
+:func:`coachkit.transcripts.cue_times`), so a client's long pause inside one turn counts. For a session
+whose cues are not known (built by hand, or its file moved) they fall back to the gaps between turns.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from .errors import CoachkitError
+from .model import Session
+
+__all__ = [
+    "METRICS",
+    "SILENCE_SECONDS",
+    "conversation_metrics",
+    "advice_phrases",
+    "classify_question",
+    "split_questions",
+    "metrics_table",
+    "format_metrics",
+]
+
+#: A gap between cues of at least this many seconds is a silence (a practitioner's rule of thumb:
+#: 3 to 5 seconds after a question is healthy thinking time).
+SILENCE_SECONDS = 3.0
+
+#: Each metric: (the marker it speaks to, or "" for none; what it means in plain words).
+METRICS: Mapping[str, tuple[str, str]] = {
+    "duration_s": ("", "Length of the session in seconds, first word to last."),
+    "coach_turns": ("", "How many turns the coach took."),
+    "client_turns": ("", "How many turns the client took."),
+    "questions": ("7.6", "Coach sentences that end with a question mark."),
+    "open_questions": ("7.6", "Questions that leave the answer to the client (what, how, tell me more)."),
+    "closed_questions": ("7.6", "Yes/no questions, and choices between options the coach names."),
+    "stacked_questions": ("7.6", "Coach turns with two or more questions: ask one at a time."),
+    "interruptions": ("6.6", "Coach turns that start before the client has finished."),
+    "silences": ("5.5", "Pauses of 3 seconds or more: room for the client to think."),
+    "coach_talk_share": ("7.8", "The coach's share of the talk (coach and client only)."),
+    "client_talk_share": ("7.8", "The client's share of the talk: 60 to 80 % is the usual rule of thumb."),
+    "advice_phrases": ("", "Advice such as 'you should' or 'have you tried': consulting, not coaching."),
+}
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+")
+_CLOSERS = "\"'”’)] \t"
+
+# ------------------------------------------------------------------------------------------- questions
+
+
+def split_questions(text: str) -> list[str]:
+    """The sentences of ``text`` that end with a question mark.
+
+    >>> split_questions("Thanks. What do you want today? And how will you know?")
+    ['What do you want today?', 'And how will you know?']
+    """
+    return [s.strip() for s in _SENTENCE_END.split(text) if s.rstrip(_CLOSERS).endswith("?")]
+
+
+_WH = {
+    "what", "what's", "whats", "how", "how's", "why", "why's", "where", "where's", "when", "when's",
+    "who", "who's", "whom", "whose", "which",
+}  # fmt: skip
+_AUX = {
+    "is", "are", "was", "were", "am", "do", "does", "did", "have", "has", "had", "can", "could", "will",
+    "would", "shall", "should", "may", "might", "must", "isn't", "aren't", "wasn't", "weren't", "don't",
+    "doesn't", "didn't", "haven't", "hasn't", "hadn't", "can't", "couldn't", "won't", "wouldn't",
+    "shouldn't", "mightn't", "mustn't", "shan't", "ain't", "is't", "anything", "any", "anyone", "anybody",
+}  # fmt: skip
+# words that carry no question and are skipped at the start ("So, what ...", "Okay, and how ...")
+_FILLERS = {
+    "so", "and", "but", "okay", "ok", "well", "mm", "mmm", "hmm", "um", "uh", "right", "now", "then", "yes",
+    "yeah", "alright", "oh", "ah", "just", "also", "great", "good", "sure", "thanks", "or",
+}  # fmt: skip
+# "Could you say more?", "Would you tell me ...?": an invitation in a yes/no frame is an open question
+_INVITATION = re.compile(
+    r"^(?:can|could|would|will|do)\s+(?:you|we)\s+(?:please\s+)?"
+    r"(?:(?:like|want|care|mind)\s+to\s+)?"
+    r"(?:say|tell|describe|share|explain|walk|talk\s+(?:me\s+)?(?:about|through)|expand|elaborate|unpack|paint|help\s+me\s+understand|"
+    r"put\s+(?:it|that|this)\s+(?:in|into)\s+words|give\s+(?:me\s+)?(?:an?\s+)?example|name|list|"
+    r"speak|recall|remember\s+what|picture)\b"
+)
+_TAG_QUESTION = re.compile(
+    r",\s*(?:right|yeah|yes|no|ok|okay|correct|true|agreed|yes or no|is that right|is that so|"
+    r"(?:is|are|was|were|do|does|did|have|has|had|can|could|will|would|should|wo|ca|sha)n't\s+\w+|"
+    r"(?:is|are|do|does|did|will|would|can)\s+(?:it|you|he|she|they|we|that)|am i right)$"
+)
+# a choice between options the coach names: "which of the two", "A or B?"
+_WHICH_OF = re.compile(r"^which\s+(?:\w+\s+)?(?:of\s+(?:the\s+)?(?:two|three|both|these|those|them)\b|.*\bor\b)")
+_OPEN_FRAGMENT = re.compile(
+    r"^(?:and|and then|and then what|meaning|such as|for example|for instance|because|like what|how so|"
+    r"say more|tell me more|go on|keep going|what else|in what way|how come|because of what|which is|"
+    r"as in|say more about that|tell me about (?:it|that|this))$"
+)
+_I_WONDER = re.compile(r"^i(?:'m| am)?\s+(?:wonder(?:ing)?|curious)\s*,?\s*(if|whether|about|\w+)")
+_REFLECTION = re.compile(
+    r"^what (?:i'm|i am|i) (?:hearing|hear|heard|notice|noticing|sense|sensing|get|understand)\b.*\b(?:is|are|was)\b"
+    r"|^what you(?:'re| are)? (?:saying|said|mean|want) is\b"
+)
+_PREPOSITIONS = {"by", "to", "in", "for", "with", "from", "at", "on", "of", "about", "under", "until", "since"}
+_SUBORDINATE = re.compile(
+    r"^(?:if|when|whatever|whenever|wherever|whichever|however|as|given|thinking|looking|now that|after|before|since|once|imagine|suppose|supposing|"
+    r"say|assuming|with|in|on|from|at|of all|out of|between|of|for|by)\b"
+)
+
+
+def _words(text: str) -> list[str]:
+    text = text.lower().replace("’", "'").replace("‘", "'")
+    return re.findall(r"[a-z0-9]+(?:'[a-z]+)?", text)
+
+
+def _head_kind(clause: str) -> str | None:
+    """'open' / 'closed' from the first word of a clause, or None when it does not say."""
+    words = _words(clause)
+    while words and words[0] in _FILLERS:
+        words = words[1:]
+    if not words:
+        return None
+    if len(words) > 1 and words[0] in _PREPOSITIONS and words[1] in _WH:
+        words = words[1:]  # "By when ...", "To what extent ...", "With whom ..."
+    text = " ".join(words)
+    first = words[0]
+    if first in _WH:
+        if _REFLECTION.match(text):
+            return "closed"  # "So what I'm hearing is ...?": a reflection to confirm
+        if text.startswith(("how about", "what about if")):
+            return "closed"
+        if text.startswith("why don't you") and not re.match(r"why don't you (?:want|like|think|feel|believe)", text):
+            return "closed"  # a suggestion, not an inquiry
+        if first == "which" and _WHICH_OF.match(text):
+            return "closed"
+        return "open"
+    if _INVITATION.match(text):
+        return "open"
+    if first in _AUX:
+        return "closed"
+    return None
+
+
+def classify_question(text: str) -> str:
+    """Tell an open question from a closed one: ``'open'`` or ``'closed'``.
+
+    The rule (a practitioner's, as the labelled set in ``tests/data`` applies it): a question is
+    **closed** when it can be answered yes or no, or by picking one of the options the coach names
+    ("Is that right?", "Did you talk to him?", "Which of the two matters more?", "Stay or go?", tag
+    questions "..., right?", a statement said as a question "So you're saying X?"). It is **open** when
+    the answer is the client's to make: what/how/why/who/where/when questions ("What else?", "How so?"),
+    short prompts to go on ("And?", "Meaning?", "Such as?") and invitations in a yes/no frame ("Could you
+    say more?", "Can you tell me about...?", "Would you describe...?"). A lead-in clause is skipped:
+    "When you say stuck, what does that look like?" is open.
+
+    >>> classify_question("What would make this session worthwhile?")
+    'open'
+    >>> classify_question("Could you say more?")
+    'open'
+    >>> classify_question("Which of the two matters more?")
+    'closed'
+    >>> classify_question("You want the promotion, right?")
+    'closed'
+    """
+    if not isinstance(text, str):
+        raise CoachkitError(f"classify_question needs the text of a question, not {type(text).__name__}")
+    words_text = " ".join(_words(text))
+    if _TAG_QUESTION.search(text.lower().replace("’", "'").rstrip(_CLOSERS + "?!.")):
+        return "closed"
+    if _OPEN_FRAGMENT.match(_strip_fillers(words_text)):
+        return "open"
+    wonder = _I_WONDER.match(_strip_fillers(words_text))
+    if wonder:
+        return "closed" if wonder.group(1) in ("if", "whether") else "open"
+    clauses = [c for c in re.split(r"[,;:—–]|\s-\s|\.\.\.", text) if _words(c)]
+    if not clauses:
+        return "closed"
+    head = _head_kind(clauses[0])
+    if head is None or (len(clauses) > 1 and _SUBORDINATE.match(_strip_fillers(" ".join(_words(clauses[0]))))):
+        # a lead-in ("If you had a magic wand, ...") or a statement ("I'm curious, what ..."): the first
+        # clause after it that asks decides
+        for clause in clauses[1:]:
+            kind = _head_kind(clause)
+            if kind is not None:
+                head = kind
+                break
+    if head == "open" and _offers_choice(words_text):
+        return "closed"
+    return head or "closed"
+
+
+def _strip_fillers(words_text: str) -> str:
+    words = words_text.split()
+    while words and words[0] in _FILLERS:
+        words = words[1:]
+    return " ".join(words)
+
+
+def _offers_choice(words_text: str) -> bool:
+    """'What matters more, the money or the title?': a wh-question that offers the options is closed."""
+    if " or " not in f" {words_text} ":
+        return False
+    after = words_text.split(" or ", 1)[1].split()
+    return bool(after) and after[0] not in _WH and after[0] not in ("not",)
+
+
+# -------------------------------------------------------------------------------------------- advice
+
+_ADVICE = [
+    ("you should", r"(?<!do )(?<!think )(?<!feel )(?<!believe )(?<!say )\byou should\b"),
+    ("you need to", r"(?<!do )(?<!think )(?<!feel )(?<!believe )\byou need to\b"),
+    ("you must", r"(?<!do )\byou must\b"),
+    ("you ought to", r"\byou ought to\b"),
+    ("have you tried", r"\bhave you tried\b"),
+    ("why don't you", r"\bwhy don'?t you\b(?! (?:want|like|think|feel|believe))"),
+    ("why not just", r"\bwhy not just\b"),
+    ("if I were you", r"\bif i were you\b"),
+    ("I would", r"\bi would\b(?! (?:like|love|be curious|be interested|invite|ask))|\bi'd (?:suggest|recommend|try|go|do|say)\b"),
+    ("my advice", r"\bmy advice\b"),
+    ("I suggest", r"\bi (?:suggest|recommend)\b"),
+    ("what you need to do", r"\bwhat you (?:need|have|ought) to do is\b"),
+    ("try to", r"^\s*try to\b|[.!]\s+try to\b"),
+    ("the best thing", r"\bthe best thing (?:to do|would be)\b"),
+]
+_ADVICE_RES = [(phrase, re.compile(pattern, re.IGNORECASE)) for phrase, pattern in _ADVICE]
+
+
+def advice_phrases(session: Session) -> list[tuple[str, str]]:
+    """Where the coach gives advice: a list of ``(utterance id, phrase)``, in order.
+
+    The phrases ("you should", "have you tried", "why don't you", "I would", "if I were you", "my
+    advice", ...) are a practitioner's sign of consulting rather than coaching, not an ICF rule;
+    "What do you think you should do?" is a coaching question and is not counted.
+
+    >>> from coachkit.model import Session, Utterance
+    >>> s = Session("demo", "demo", "full", None, (), "", (
+    ...     Utterance("u1", "coach", "Sam", None, None, "Have you tried asking her? You should."),
+    ...     Utterance("u2", "client", "Maya", None, None, "You should see my inbox.")))
+    >>> advice_phrases(s)
+    [('u1', 'you should'), ('u1', 'have you tried')]
+    """
+    _check_session(session)
+    found = []
+    for u in session.utterances:
+        if u.speaker != "coach":
+            continue
+        for phrase, pattern in _ADVICE_RES:
+            found.extend((u.id, phrase) for _ in pattern.finditer(u.text))
+    return found
+
+
+# ------------------------------------------------------------------------------------------- metrics
+
+
+def _check_session(session) -> None:
+    if not isinstance(session, Session):
+        raise CoachkitError(
+            f"expected a Session (from coachkit.load_transcript or load_session), not {type(session).__name__}"
+        )
+
+
+def _cue_spans(session: Session) -> list[tuple[str, float | None, float | None]]:
+    """(speaker role, start, end) of every cue in file order; the turns themselves when cues are unknown."""
+    from .transcripts import _ordinal, cue_times
+
+    cues = cue_times(session)
+    if cues is None:
+        return [(u.speaker, u.start, u.end) for u in session.utterances]
+    turns = sorted(((_ordinal(u.id), u.speaker) for u in session.utterances), key=lambda t: t[0])
+    spans = []
+    k = -1
+    for n, start, end in sorted(cues, key=lambda c: c[0]):
+        while k + 1 < len(turns) and turns[k + 1][0] <= n:
+            k += 1
+        spans.append((turns[k][1] if k >= 0 else "other", start, end))
+    return spans
+
+
+def conversation_metrics(session: Session) -> dict[str, float | int | None]:
+    """The conversation's numbers, each tied to the marker it speaks to (see the module's table).
+
+    Parameters
+    ----------
+    session : Session
+        From :func:`coachkit.load_transcript` or :func:`coachkit.load_session`.
+
+    Returns
+    -------
+    dict
+        ``duration_s, coach_turns, client_turns, questions, open_questions, closed_questions,
+        stacked_questions, interruptions, silences, coach_talk_share, client_talk_share,
+        advice_phrases``: plain numbers; ``duration_s``, ``interruptions`` and ``silences`` are None
+        when the file has no times (and the last two when it has start times only, as Otter's).
+        Practitioner heuristics, not ICF rules.
+
+    Examples
+    --------
+    >>> from coachkit.model import Session, Utterance
+    >>> s = Session("demo", "demo", "full", None, (), "", (
+    ...     Utterance("u1", "coach", "Sam", 0.0, 4.0, "What do you want? And why now?"),
+    ...     Utterance("u2", "client", "Maya", 8.0, 20.0, "To decide about the job."),
+    ...     Utterance("u3", "coach", "Sam", 19.0, 21.0, "Is that right?")))
+    >>> m = conversation_metrics(s)
+    >>> m["questions"], m["open_questions"], m["stacked_questions"], m["interruptions"], m["silences"]
+    (3, 2, 1, 1, 1)
+    >>> m["client_talk_share"]
+    0.667
+    """
+    _check_session(session)
+    utterances = session.utterances
+    coach = [u for u in utterances if u.speaker == "coach"]
+    client = [u for u in utterances if u.speaker == "client"]
+
+    questions = stacked = open_q = 0
+    for u in coach:
+        asked = split_questions(u.text)
+        questions += len(asked)
+        stacked += len(asked) >= 2
+        open_q += sum(classify_question(q) == "open" for q in asked)
+
+    starts = [u.start for u in utterances if u.start is not None]
+    ends = [u.end for u in utterances if u.end is not None]
+    fully_timed = bool(utterances) and len(starts) == len(ends) == len(utterances)
+    duration = None
+    if starts:
+        duration = round(max(ends + starts) - min(starts), 3)
+
+    interruptions = None
+    silences = None
+    spans = _cue_spans(session) if fully_timed else []
+    if fully_timed:
+        interruptions = 0
+        last_client_end = None
+        for u in utterances:
+            if u.speaker == "coach" and last_client_end is not None and u.start < last_client_end:
+                interruptions += 1
+            elif u.speaker == "client":
+                last_client_end = u.end
+        silences = 0
+        latest = None
+        for _, start, end in spans:
+            if start is None or end is None:
+                silences = None
+                break
+            if latest is not None and start - latest >= SILENCE_SECONDS:
+                silences += 1
+            latest = end if latest is None else max(latest, end)
+
+    coach_share = _talk_share(spans, coach, client) if fully_timed else None
+    if coach_share is None:
+        coach_share = _word_share(coach, client)
+    client_share = None if coach_share is None else round(1 - coach_share, 3)
+
+    return {
+        "duration_s": duration,
+        "coach_turns": len(coach),
+        "client_turns": len(client),
+        "questions": questions,
+        "open_questions": open_q,
+        "closed_questions": questions - open_q,
+        "stacked_questions": stacked,
+        "interruptions": interruptions,
+        "silences": silences,
+        "coach_talk_share": coach_share,
+        "client_talk_share": client_share,
+        "advice_phrases": len(advice_phrases(session)),
+    }
+
+
+def _talk_share(spans, coach, client) -> float | None:
+    time = {"coach": 0.0, "client": 0.0}
+    for role, start, end in spans:
+        if role in time:
+            if start is None or end is None:
+                return None
+            time[role] += end - start
+    total = time["coach"] + time["client"]
+    if total <= 0:
+        return None
+    return round(time["coach"] / total, 3)
+
+
+def _word_share(coach, client) -> float | None:
+    c = sum(len(u.text.split()) for u in coach)
+    k = sum(len(u.text.split()) for u in client)
+    return None if c + k == 0 else round(c / (c + k), 3)
+
+
+# ------------------------------------------------------------------------------------------ showing
+
+
+def _shown(name: str, value) -> str:
+    if value is None:
+        return "n/a (no times in the file)"
+    if name.endswith("_share"):
+        return f"{value:.0%}"
+    if name == "duration_s":
+        minutes, seconds = divmod(int(round(value)), 60)
+        return f"{minutes} min {seconds:02d} s"
+    return str(value)
+
+
+def format_metrics(metrics: Mapping[str, object]) -> str:
+    """The metrics as a readable plain-text table (for the command line).
+
+    >>> print(format_metrics({"questions": 12, "coach_talk_share": 0.31, "silences": None}))
+    metric             value                      marker  meaning
+    questions          12                         7.6     Coach sentences that end with a question mark.
+    coach_talk_share   31%                        7.8     The coach's share of the talk (coach and client only).
+    silences           n/a (no times in the file) 5.5     Pauses of 3 seconds or more: room for the client to think.
+    """
+    rows = [("metric", "value", "marker", "meaning")]
+    for name, value in metrics.items():
+        marker, meaning = METRICS.get(name, ("", ""))
+        rows.append((name, _shown(name, value), marker, meaning))
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    return "\n".join(
+        f"{r[0]:<{widths[0]}}   {r[1]:<{widths[1]}} {r[2]:<{max(widths[2], 6)}}  {r[3]}".rstrip() for r in rows
+    )
+
+
+def metrics_table(session_or_metrics):
+    """The metrics as a tidy DataFrame: ``metric, value, marker, meaning``.
+
+    Takes a Session (the metrics are computed) or the dict :func:`conversation_metrics` returned.
+    """
+    import pandas as pd
+
+    metrics = (
+        conversation_metrics(session_or_metrics) if isinstance(session_or_metrics, Session) else session_or_metrics
+    )
+    if not isinstance(metrics, Mapping):
+        raise CoachkitError("metrics_table needs a Session or the dict conversation_metrics returned")
+    return pd.DataFrame(
+        [
+            {"metric": name, "value": value, "marker": METRICS.get(name, ("", ""))[0], "meaning": METRICS.get(name, ("", ""))[1]}
+            for name, value in metrics.items()
+        ],
+        columns=["metric", "value", "marker", "meaning"],
+    )

@@ -1,0 +1,34 @@
+"""The kit's widgets: thin views over the core. Only this package imports ipywidgets."""
+
+from .feedback import CalibrationDashboard, FeedbackView, MetricsPanel
+from .markers import MarkerBrowser, MarkerDrill
+from .panels import (
+    BringYourOwn,
+    LevelsSideBySide,
+    MyCalibration,
+    RatingPanel,
+    SessionPicker,
+    StartHere,
+    marker_drill,
+    marker_tour,
+)
+from .rating import RatingForm
+from .transcript import TranscriptView
+
+__all__ = [
+    "BringYourOwn",
+    "CalibrationDashboard",
+    "FeedbackView",
+    "LevelsSideBySide",
+    "MarkerBrowser",
+    "MarkerDrill",
+    "MetricsPanel",
+    "MyCalibration",
+    "RatingForm",
+    "RatingPanel",
+    "SessionPicker",
+    "StartHere",
+    "TranscriptView",
+    "marker_drill",
+    "marker_tour",
+]

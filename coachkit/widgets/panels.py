@@ -1,0 +1,357 @@
+"""What the lessons show: each a widget built in one call, so a lesson's code cell is one short line.
+
+The panels wire views to the core: a :class:`~coachkit.controller.RatingController` saves every change
+to the store; the views only display and hand on what the learner does.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as w
+
+from ..errors import CoachkitError
+from ..render import esc, table_html
+from .feedback import CalibrationDashboard, FeedbackView, MetricsPanel
+from .markers import MarkerBrowser, MarkerDrill
+from .rating import RatingForm
+from .transcript import TranscriptView
+
+__all__ = ["RatingPanel", "SessionPicker", "LevelsSideBySide", "MyCalibration", "BringYourOwn", "StartHere",
+           "marker_tour", "marker_drill"]
+
+
+def _store(store):
+    if store is not None:
+        return store
+    from ..store import RatingStore
+
+    return RatingStore()
+
+
+def _session(session):
+    if isinstance(session, str):
+        from ..library import load_session
+
+        return load_session(session)
+    return session
+
+
+def _error_box(exc: Exception) -> w.HTML:
+    return w.HTML(f"<p style='color:#b00020'><b>Cannot show this:</b> {esc(exc)}</p>")
+
+
+class RatingPanel(w.VBox):
+    """Read a session, rate it with evidence, compare with the assessor's key, see where you differ.
+
+    Every change is saved at once; an unfinished attempt resumes where it was left.
+    """
+
+    def __init__(self, session, store=None, focus_only: bool | None = None, recording=None, rater: str | None = None):
+        from ..controller import RatingController
+        from ..settings import remembered_name
+
+        self.session = _session(session)
+        self.store = _store(store)
+        self.controller = RatingController(self.session, self.store)
+        focus = self.session.focus if (focus_only or (focus_only is None and self.session.kind == "excerpt")) else None
+        self.transcript = TranscriptView(self.session, recording=recording)
+        self.form = RatingForm(markers=focus or None, name=rater if rater is not None else remembered_name(),
+                               picked=lambda: list(self.transcript.selected))
+        self.feedback = FeedbackView()
+        self.form.on_start(self._start)
+        self.form.on_change(self.controller.mark)
+        self.form.on_level(self.controller.set_level)
+        self.form.on_submit(self._submit)
+        self.feedback.on_focus(self._focus)
+        if self.session.key is None:
+            self.form.submit_button.description = "Finish my self-rating"
+        header = w.HTML(self._header())
+        super().__init__([header, self.transcript, w.HTML("<h3>Your ratings</h3>"), self.form, self.feedback])
+
+    def _header(self) -> str:
+        s = self.session
+        mins = f" · {s.minutes:.0f} minutes" if s.minutes and s.minutes >= 10 else (f" · {s.minutes:.1f} minutes" if s.minutes else "")
+        focus = f" · listen for {', '.join(s.focus)}" if s.focus else ""
+        desc = f"<p style='max-width:60em'>{esc(s.description)}</p>" if s.description else ""
+        return (f"<h3 style='margin-bottom:2px'>{esc(s.title)}</h3><div style='color:#555'>{esc(s.kind)}{esc(mins)}"
+                f"{esc(focus)}</div>{desc}<p style='color:#555'>Click lines in the transcript to pick them, then "
+                f"press <i>use the picked lines</i> for the marker you are rating.</p>")
+
+    def _start(self, name: str) -> None:
+        from ..settings import remember_name
+
+        sheet = self.controller.start(name)
+        remember_name(name)
+        if sheet.marks or sheet.level_call:
+            self.form.show(sheet)
+            self.form.say(f"Welcome back, {name}: your unfinished attempt is here as you left it.")
+
+    def _submit(self) -> None:
+        if self.session.key is None:
+            self.controller.sheet.finished = True
+            self.controller._save()
+            return
+        comparison = self.controller.submit()
+        self.feedback.show(comparison)
+
+    def _focus(self, marker_id: str) -> None:
+        key = self.session.key
+        mark = self.controller.sheet.marks.get(marker_id) if self.controller.sheet else None
+        decision = key.decisions.get(marker_id) if key else None
+        assessor = [*(decision.evidence if decision else ()), *(decision.opportunity if decision else ())]
+        self.transcript.show_evidence(learner=mark.evidence if mark else (), assessor=assessor)
+
+
+class SessionPicker(w.VBox):
+    """Choose a session from the library (filtered by kind, level or a list of ids), then rate it."""
+
+    def __init__(self, ids=None, kind=None, store=None, title="Choose a session"):
+        from ..library import list_sessions
+
+        table = list_sessions()
+        if ids is not None:
+            table = table[table["id"].isin(list(ids))]
+        if kind is not None:
+            table = table[table["kind"] == kind]
+        self.store = store
+        options = [(f"{r.title} ({r.level}, {r.kind})", r.id) for r in table.itertuples()]
+        self.choice = w.Dropdown(options=options, description="Session", layout=w.Layout(width="640px"))
+        self.area = w.VBox()
+        self.choice.observe(lambda ch: self.open(ch["new"]), "value")
+        super().__init__([w.HTML(f"<b>{esc(title)}</b>"), self.choice, self.area])
+        if options:
+            self.open(options[0][1])
+
+    def open(self, session_id: str) -> None:
+        try:
+            self.panel = RatingPanel(session_id, store=self.store)
+            self.area.children = [self.panel]
+        except CoachkitError as exc:
+            self.area.children = [_error_box(exc)]
+
+
+def marker_tour() -> MarkerBrowser:
+    return MarkerBrowser()
+
+
+def marker_drill(n: int = 12) -> MarkerDrill:
+    from ..drill import drill_questions
+    from ..library import list_sessions, load_session
+
+    sessions = [load_session(i) for i in list_sessions()["id"]]
+    return MarkerDrill(drill_questions(sessions, n=n))
+
+
+class LevelsSideBySide(w.VBox):
+    """One client coached at ACC, PCC and MCC: the numbers, the assessor's summaries, and each transcript."""
+
+    def __init__(self, scenario: str | None = None):
+        from ..framework import framework
+        from ..library import list_sessions, load_session
+        from ..metrics import conversation_metrics
+
+        table = list_sessions()
+        sessions = [load_session(i) for i in table["id"]]
+        scenarios = sorted({s.meta.get("scenario") for s in sessions if s.meta.get("scenario")})
+        if not scenarios:
+            super().__init__([w.HTML("<p>No scenario coached at several levels is in the library.</p>")])
+            return
+        scenario = scenario or scenarios[0]
+        order = {"ACC": 0, "PCC": 1, "MCC": 2, "below": -1}
+        trio = sorted([s for s in sessions if s.meta.get("scenario") == scenario], key=lambda s: order[s.level])
+        self.sessions = trio
+        fw = framework()
+        rows = []
+        metrics = {s.id: conversation_metrics(s) for s in trio}
+        labels = [
+            ("minutes", lambda s, m: f"{s.minutes:.0f}"),
+            ("client's share of talk", lambda s, m: f"{m['client_talk_share']:.0%}"),
+            ("coach questions", lambda s, m: m["questions"]),
+            ("open / closed", lambda s, m: f"{m['open_questions']} / {m['closed_questions']}"),
+            ("stacked questions", lambda s, m: m["stacked_questions"]),
+            ("interruptions", lambda s, m: m["interruptions"]),
+            ("silences of 3 s or more", lambda s, m: m["silences"]),
+            ("advice phrases", lambda s, m: m["advice_phrases"]),
+            ("markers the assessor heard", lambda s, m: f"{sum(d.evidenced for d in s.key.decisions.values())} of 37"),
+        ]
+        for comp in fw.competencies:
+            if comp.markers:
+                labels.append((f"  competency {comp.number} heard", lambda s, m, c=comp: (
+                    f"{sum(s.key.decisions[x.id].evidenced for x in c.markers)} of {len(c.markers)}")))
+        for name, fn in labels:
+            row = {"what": name}
+            for s in trio:
+                row[s.level] = str(fn(s, metrics[s.id]))
+            rows.append(row)
+        cols = [("what", "")] + [(s.level, s.level) for s in trio]
+        summaries = "".join(
+            f"<div style='flex:1;min-width:240px;border:1px solid #ddd;padding:6px'><b>{esc(s.level)}: "
+            f"{esc(s.title)}</b><p>{esc(s.key.summary)}</p></div>" for s in trio
+        )
+        self.tabs = w.Tab(children=[TranscriptView(s) for s in trio])
+        for i, s in enumerate(trio):
+            self.tabs.set_title(i, f"{s.level} transcript")
+        super().__init__([
+            w.HTML("<h3>The same client, three coaches</h3>" + table_html(rows, cols)),
+            w.HTML(f"<h4>What the assessor says</h4><div style='display:flex;gap:8px;flex-wrap:wrap'>{summaries}</div>"),
+            w.HTML("<h4>Read them</h4>"),
+            self.tabs,
+        ])
+
+
+class MyCalibration(w.VBox):
+    """The learner's calibration from everything they have compared, with a name box and a refresh."""
+
+    def __init__(self, store=None, rater: str | None = None):
+        from ..settings import remembered_name
+
+        self.store = _store(store)
+        self.name = w.Text(value=rater if rater is not None else remembered_name(), description="Your name")
+        self.refresh_button = w.Button(description="Show my calibration", button_style="primary")
+        self.refresh_button.on_click(lambda _: self.refresh())
+        self.dashboard = CalibrationDashboard()
+        self.status = w.HTML()
+        super().__init__([w.HBox([self.name, self.refresh_button]), self.status, self.dashboard])
+        if self.name.value:
+            self.refresh()
+
+    def refresh(self) -> None:
+        from ..scoring import calibration
+
+        name = self.name.value.strip()
+        if not name:
+            self.status.value = "<p>Type the name you rate under.</p>"
+            return
+        sheets = [s for s in self.store.sheets(rater=name) if s.finished]
+        self.status.value = f"<p>{len(sheets)} finished attempt(s) by {esc(name)} in your ratings store.</p>"
+        try:
+            self.dashboard.show(calibration(sheets))
+        except CoachkitError as exc:
+            self.status.value += f"<p style='color:#b00020'>{esc(exc)}</p>"
+
+
+class StartHere(w.VBox):
+    """Where the learner's ratings are kept, and what the library holds."""
+
+    def __init__(self, store=None):
+        from ..library import list_sessions
+
+        store = _store(store)
+        table = list_sessions()
+        counts = table.groupby(["kind", "level"]).size().reset_index(name="sessions")
+        rows = counts.to_dict("records")
+        where = esc(getattr(store, "location", "your ratings store"))
+        super().__init__([
+            w.HTML(f"<p>Your ratings are saved the moment you make them, in <code>{where}</code>. "
+                   "Nothing is sent anywhere.</p>"),
+            w.HTML("<h4>What is in the library</h4>" + table_html(rows, [("kind", "kind"), ("level", "level"),
+                                                                         ("sessions", "sessions")])),
+        ])
+
+
+class BringYourOwn(w.VBox):
+    """Import your own transcript: choose who is the coach, rename wrong names, strip names, see the metrics,
+    rate yourself. Starts with a fictional demo transcript so every step can be tried first."""
+
+    def __init__(self, demo_path=None, store=None):
+        self.store = store
+        self.upload = w.FileUpload(accept=".vtt,.srt,.txt", multiple=False, description="Upload transcript")
+        self.upload.observe(lambda ch: self._uploaded(), "value")
+        self.coach = w.Dropdown(description="The coach is", options=[])
+        self.rename_from = w.Dropdown(description="Rename", options=[])
+        self.rename_to = w.Text(placeholder="the right name", description="to")
+        self.rename_button = w.Button(description="rename")
+        self.rename_button.on_click(lambda _: self.rename(self.rename_from.value, self.rename_to.value))
+        self.redact_box = w.Checkbox(description="Strip the names (for sharing with a group)", value=False)
+        self.redact_box.observe(lambda ch: self.refresh(), "value")
+        self.coach.observe(lambda ch: self.refresh(), "value")
+        self.notes = w.HTML()
+        self.metrics = MetricsPanel()
+        self.rate_area = w.VBox()
+        self.rate_button = w.Button(description="Rate this session myself", button_style="primary")
+        self.rate_button.on_click(lambda _: self.rate())
+        self.path = None
+        self.speakers: dict[str, str] = {}
+        self.session = None
+        super().__init__([self.upload, w.HBox([self.coach]), w.HBox([self.rename_from, self.rename_to,
+                          self.rename_button]), self.redact_box, self.notes, self.metrics, self.rate_button,
+                          self.rate_area])
+        if demo_path is not None:
+            self.load(demo_path)
+
+    @classmethod
+    def demo(cls, store=None) -> BringYourOwn:
+        """Start with the fictional demo transcript shipped with the kit."""
+        from pathlib import Path
+
+        return cls(demo_path=Path(__file__).resolve().parent.parent / "data" / "demo_transcript.vtt", store=store)
+
+    def _uploaded(self) -> None:
+        import tempfile
+        from pathlib import Path
+
+        files = self.upload.value
+        if not files:
+            return
+        f = files[0]
+        folder = Path(tempfile.mkdtemp(prefix="coachkit-upload-"))
+        path = folder / Path(f["name"]).name
+        path.write_bytes(bytes(f["content"]))
+        self.load(path)
+
+    def load(self, path) -> None:
+        from ..transcripts import load_transcript
+
+        self.path = path
+        self.speakers = {}
+        try:
+            session = load_transcript(path)
+        except CoachkitError as exc:
+            self.notes.value = f"<p style='color:#b00020'>{esc(exc)}</p>"
+            return
+        names = sorted({u.name for u in session.utterances})
+        coach = next((u.name for u in session.utterances if u.speaker == "coach"), names[0])
+        self.rename_from.options = names
+        self.coach.options = names
+        self.coach.value = coach
+        self.refresh()
+
+    def rename(self, old: str, new: str) -> None:
+        new = (new or "").strip()
+        if not old or not new:
+            return
+        self.speakers[old] = new
+        names = sorted({self.speakers.get(n, n) for n in self.rename_from.options})
+        if self.coach.value == old:
+            self.coach.options = names
+            self.coach.value = new
+        else:
+            keep = self.coach.value
+            self.coach.options = names
+            self.coach.value = keep if keep in names else names[0]
+        self.rename_from.options = names
+        self.refresh()
+
+    def refresh(self) -> None:
+        from ..metrics import conversation_metrics
+        from ..redaction import redact
+        from ..transcripts import load_transcript
+
+        if self.path is None or not self.coach.value:
+            return
+        try:
+            session = load_transcript(self.path, coach=self.coach.value, speakers=self.speakers or None)
+            if self.redact_box.value:
+                session = redact(session)
+        except CoachkitError as exc:
+            self.notes.value = f"<p style='color:#b00020'>{esc(exc)}</p>"
+            return
+        self.session = session
+        notes = "".join(f"<li>{esc(n)}</li>" for n in session.notes)
+        self.notes.value = (f"<p><b>{esc(session.title)}</b>: {len(session.utterances)} turns.</p>"
+                            + (f"<ul>{notes}</ul>" if notes else ""))
+        self.metrics.show(conversation_metrics(session))
+
+    def rate(self) -> None:
+        if self.session is None:
+            return
+        self.rate_area.children = [RatingPanel(self.session, store=self.store)]

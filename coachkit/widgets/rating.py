@@ -1,0 +1,272 @@
+"""RatingForm: rate the markers of one session with evidence, a note and an overall level call.
+
+The form saves nothing itself: it hands every change to the callbacks it is given (a
+:class:`coachkit.controller.RatingController` saves it to the store at once). Handlers are plain methods
+taking plain values, so tests drive the form without a browser.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+import ipywidgets as w
+
+from ..errors import CoachkitError
+from ..framework import framework
+from ..model import LEVELS, RatingSheet
+from ..render import esc
+
+__all__ = ["RatingForm", "parse_ids"]
+
+_CHOICES = ("evidenced", "not evidenced", "unsure")
+_VALUE = {"evidenced": True, "not evidenced": False, "unsure": None}
+_LABEL = {True: "evidenced", False: "not evidenced", None: "unsure"}
+
+
+def parse_ids(text: str) -> list[str]:
+    """Turn ids typed by a learner into a list: ``"u12, u14 15"`` -> ``['u12', 'u14', 'u15']``.
+
+    >>> parse_ids("u12, u14 15")
+    ['u12', 'u14', 'u15']
+    """
+    out = []
+    for part in re.split(r"[\s,;]+", text or ""):
+        part = part.strip()
+        if not part:
+            continue
+        out.append(f"u{part}" if part.isdigit() else part)
+    return out
+
+
+class RatingForm(w.VBox):
+    """All 37 markers grouped by competency (or an excerpt's focus markers only).
+
+    Callbacks: ``on_start(fn(name))``, ``on_change(fn(marker_id, evidenced, evidence, note))``,
+    ``on_level(fn(level))``, ``on_submit(fn())``. ``picked`` is a callable returning the turns picked in a
+    transcript view, for the "use picked lines" button.
+    """
+
+    def __init__(self, markers: Sequence[str] | None = None, name: str = "", picked: Callable[[], list] | None = None):
+        fw = framework()
+        self.marker_ids = tuple(markers) if markers else fw.marker_ids
+        for mid in self.marker_ids:
+            fw.marker(mid)
+        self._picked = picked or (lambda: [])
+        self._start_cbs: list[Callable] = []
+        self._change_cbs: list[Callable] = []
+        self._level_cbs: list[Callable] = []
+        self._submit_cbs: list[Callable] = []
+        self._quiet = False
+        self.values: dict[str, bool | None] = {}
+        self.decided_ids: set[str] = set()
+        self.evidence: dict[str, list[str]] = {}
+        self.notes: dict[str, str] = {}
+        self.active: str = self.marker_ids[0]
+
+        self.name = w.Text(value=name, placeholder="your first name", description="Your name",
+                           layout=w.Layout(width="260px"))
+        self.start_button = w.Button(description="Start rating", button_style="primary")
+        self.start_button.on_click(lambda _: self.start(self.name.value))
+        self.status = w.HTML()
+        self.progress_bar = w.IntProgress(min=0, max=len(self.marker_ids), layout=w.Layout(width="240px"))
+        self.progress = w.HTML(self._progress_text())
+
+        self.toggles: dict[str, w.ToggleButtons] = {}
+        self.summaries: dict[str, w.HTML] = {}
+        groups = []
+        for comp in fw.competencies:
+            ids = [m.id for m in comp.markers if m.id in self.marker_ids]
+            if not ids:
+                continue
+            rows = [w.HTML(f'<h4 style="margin:10px 0 2px 0">{comp.number}. {esc(comp.name)}</h4>')]
+            for mid in ids:
+                m = fw.marker(mid)
+                label = w.HTML(
+                    f'<span title="{esc(m.description)}"><b>{esc(mid)}</b> {esc(m.title)}</span>',
+                    layout=w.Layout(width="330px"),
+                )
+                toggle = w.ToggleButtons(options=_CHOICES, value=None, style={"button_width": "105px"},
+                                         tooltips=["I heard it", "I did not hear it", "I cannot tell yet"])
+                toggle.observe(lambda ch, mid=mid: self._toggle_changed(mid, ch["new"]), "value")
+                summary = w.HTML(layout=w.Layout(width="240px"))
+                self.toggles[mid] = toggle
+                self.summaries[mid] = summary
+                rows.append(w.HBox([label, toggle, summary], layout=w.Layout(align_items="center")))
+            groups.append(w.VBox(rows))
+
+        self.editor_title = w.HTML()
+        self.evidence_text = w.Text(placeholder="line ids, e.g. u12 u14", description="Lines",
+                                    continuous_update=False, layout=w.Layout(width="300px"))
+        self.evidence_text.observe(lambda ch: self.set_evidence(self.active, parse_ids(ch["new"])), "value")
+        self.use_picked = w.Button(description="use the picked lines", tooltip="the lines you clicked in the transcript")
+        self.use_picked.on_click(lambda _: self.set_evidence(self.active, list(self._picked())))
+        self.note_text = w.Textarea(placeholder="what you heard (optional)", description="Note",
+                                    continuous_update=False, layout=w.Layout(width="560px", height="52px"))
+        self.note_text.observe(lambda ch: self.set_note(self.active, ch["new"]), "value")
+        self.editor = w.VBox([self.editor_title, w.HBox([self.evidence_text, self.use_picked]), self.note_text],
+                             layout=w.Layout(border="1px solid #bbb", padding="6px", margin="6px 0"))
+
+        self.level = w.ToggleButtons(options=LEVELS, value=None, description="Your call",
+                                     tooltips=["ACC level", "PCC level", "MCC level", "below the ACC standard"])
+        self.level.observe(lambda ch: self.set_level(ch["new"]), "value")
+        self.submit_button = w.Button(description="Compare with the assessor", button_style="success",
+                                      layout=w.Layout(width="260px"))
+        self.submit_button.on_click(lambda _: self.submit())
+
+        self.body = w.VBox([w.HBox([self.progress_bar, self.progress]), *groups, self.editor,
+                            w.HTML("<b>Overall, what level is this coaching?</b>"), self.level, self.submit_button])
+        self._set_enabled(False)
+        self._select(self.active)
+        super().__init__([w.HBox([self.name, self.start_button]), self.status, self.body])
+
+    # -- callbacks -----------------------------------------------------------------------------------------
+    def on_start(self, fn): self._start_cbs.append(fn)  # noqa: E704
+    def on_change(self, fn): self._change_cbs.append(fn)  # noqa: E704
+    def on_level(self, fn): self._level_cbs.append(fn)  # noqa: E704
+    def on_submit(self, fn): self._submit_cbs.append(fn)  # noqa: E704
+
+    def _call(self, callbacks, *args) -> bool:
+        try:
+            for fn in callbacks:
+                fn(*args)
+        except CoachkitError as exc:
+            self.say(str(exc), error=True)
+            return False
+        return True
+
+    def say(self, text: str, error: bool = False) -> None:
+        colour = "#b00020" if error else "#1a5e1a"
+        self.status.value = f'<span style="color:{colour}">{esc(text)}</span>' if text else ""
+
+    # -- handlers (plain values in) ------------------------------------------------------------------------
+    def start(self, name: str) -> bool:
+        name = (name or "").strip()
+        if not name:
+            self.say("Type your first name first, so your ratings are kept under it.", error=True)
+            return False
+        self.say("")
+        if self._call(self._start_cbs, name):
+            self._set_enabled(True)
+            self.start_button.description = "Rating as " + name[:20]
+            return True
+        return False
+
+    def set_mark(self, marker_id: str, evidenced: bool | None) -> None:
+        """What choosing evidenced / not evidenced / unsure does."""
+        self.values[marker_id] = evidenced
+        self.decided_ids.add(marker_id)
+        self._select(marker_id)
+        self._emit(marker_id)
+
+    def set_evidence(self, marker_id: str, ids: list[str]) -> None:
+        if self._quiet:
+            return
+        self.evidence[marker_id] = list(ids)
+        if marker_id not in self.decided_ids and ids:
+            self.values[marker_id] = True
+            self.decided_ids.add(marker_id)
+        self._emit(marker_id)
+
+    def set_note(self, marker_id: str, note: str) -> None:
+        if self._quiet:
+            return
+        self.notes[marker_id] = note
+        if marker_id in self.decided_ids:
+            self._emit(marker_id)
+
+    def set_level(self, level: str | None) -> None:
+        if self._quiet:
+            return
+        self._call(self._level_cbs, level)
+
+    def submit(self) -> None:
+        undecided = [m for m in self.marker_ids if m not in self.decided_ids]
+        if undecided and len(undecided) == len(self.marker_ids):
+            self.say("Decide at least one marker before comparing.", error=True)
+            return
+        if self._call(self._submit_cbs):
+            note = f" ({len(undecided)} left undecided count as unsure)" if undecided else ""
+            self.say("Compared with the assessor's key" + note + ". Your feedback is below.")
+
+    def _emit(self, marker_id: str) -> None:
+        ok = self._call(self._change_cbs, marker_id, self.values.get(marker_id), self.evidence.get(marker_id, []),
+                        self.notes.get(marker_id, ""))
+        if ok:
+            self.say("")
+        self._refresh(marker_id)
+
+    def _toggle_changed(self, marker_id: str, label: str | None) -> None:
+        if self._quiet or label is None:
+            return
+        self.set_mark(marker_id, _VALUE[label])
+
+    # -- display -----------------------------------------------------------------------------------------
+    def show(self, sheet: RatingSheet) -> None:
+        """Show a saved sheet (a resumed attempt) without sending anything back."""
+        self._quiet = True
+        try:
+            for store in (self.values, self.evidence, self.notes, self.decided_ids):
+                store.clear()
+            for mid, mark in sheet.marks.items():
+                if mid not in self.toggles:
+                    continue
+                self.values[mid] = mark.evidenced
+                self.decided_ids.add(mid)
+                self.evidence[mid] = list(mark.evidence)
+                self.notes[mid] = mark.note
+            for mid in self.marker_ids:
+                self.toggles[mid].value = _LABEL[self.values[mid]] if mid in self.decided_ids else None
+                self._refresh(mid)
+            self.level.value = sheet.level_call
+            self._select(self.active)
+        finally:
+            self._quiet = False
+        self._set_enabled(True)
+
+    def _select(self, marker_id: str) -> None:
+        self.active = marker_id
+        m = framework().marker(marker_id)
+        self.editor_title.value = f"<b>Evidence and note for {esc(marker_id)} {esc(m.title)}</b>"
+        quiet, self._quiet = self._quiet, True
+        try:
+            self.evidence_text.value = " ".join(self.evidence.get(marker_id, []))
+            self.note_text.value = self.notes.get(marker_id, "")
+        finally:
+            self._quiet = quiet
+
+    def _refresh(self, marker_id: str) -> None:
+        ids = self.evidence.get(marker_id, [])
+        note = self.notes.get(marker_id, "")
+        bits = []
+        if ids:
+            bits.append("lines " + ", ".join(ids))
+        if note:
+            bits.append("note ✓")
+        self.summaries[marker_id].value = f'<span style="color:#555">{esc("; ".join(bits))}</span>'
+        if marker_id == self.active and not self._quiet:
+            quiet, self._quiet = self._quiet, True
+            try:
+                self.evidence_text.value = " ".join(ids)
+            finally:
+                self._quiet = quiet
+        self.progress_bar.value = self.n_decided
+        self.progress.value = self._progress_text()
+
+    @property
+    def n_decided(self) -> int:
+        """Markers marked evidenced or not evidenced (unsure ones are not decided yet)."""
+        return sum(1 for m in self.decided_ids if m in self.toggles and self.values.get(m) is not None)
+
+    def _progress_text(self) -> str:
+        if not hasattr(self, "toggles"):
+            return f"<b>0 of {len(self.marker_ids)} decided</b>"
+        unsure = sum(1 for m in self.decided_ids if self.values.get(m) is None)
+        extra = f" · {unsure} unsure" if unsure else ""
+        return f"<b>{self.n_decided} of {len(self.marker_ids)} decided</b>{extra}"
+
+    def _set_enabled(self, enabled: bool) -> None:
+        for t in self.toggles.values():
+            t.disabled = not enabled
+        for x in (self.evidence_text, self.use_picked, self.note_text, self.level, self.submit_button):
+            x.disabled = not enabled

@@ -1,0 +1,446 @@
+"""The session library: the format is checked on load, every problem names its file and line, the
+shipped sessions load (also from an installed wheel), and a written session reads back the same."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import sysconfig
+import time
+from pathlib import Path
+
+import pytest
+
+from coachkit import CoachkitError, FormatError
+from coachkit.framework import framework
+from coachkit.library import list_sessions, load_session, validate, validate_paths, write_session
+from coachkit.model import AnswerKey, Decision, Session, Utterance
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "data" / "sample_sessions"
+
+VTT = """WEBVTT
+
+1
+00:00:01.000 --> 00:00:04.000
+Sam: What would you like to leave with today?
+
+2
+00:00:05.000 --> 00:00:09.000
+Maya: Clarity about the promotion.
+
+3
+00:00:09.500 --> 00:00:12.000
+Maya: I keep going back and forth.
+
+4
+00:00:15.000 --> 00:00:18.000
+Sam: You have thought hard about this already.
+
+5
+00:00:19.000 --> 00:00:25.000
+Maya: I have. I never told anyone that I am scared.
+"""
+
+YAML = """format: coachkit-session/1
+id: zz-maya-demo
+title: Maya weighs a promotion
+kind: excerpt
+level: PCC
+topic: career
+focus: ["3.1", "4.1"]
+description: A short demo excerpt.
+transcript: transcript.vtt
+coach: Sam
+client: Maya
+consent: fictional
+scenario: maya-promotion
+key:
+  version: 2
+  assessor: test key
+  level: PCC
+  summary: Short and clear.
+  decisions:
+    "3.1":
+      evidenced: true
+      evidence: [u1]
+      note: Asks what she wants.
+    "4.1":
+      evidenced: true
+      evidence: [u4]
+      opportunity: [u2]
+      note: Names her work.
+"""
+
+
+def _session(parent: Path, sid: str = "zz-maya-demo", yaml: str = YAML, vtt: str = VTT) -> Path:
+    folder = parent / sid
+    folder.mkdir(parents=True)
+    (folder / "session.yaml").write_text(yaml.replace("zz-maya-demo", sid), encoding="utf-8")
+    (folder / "transcript.vtt").write_text(vtt, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def _own_library(monkeypatch, tmp_path, request):
+    """Each test sees only the sessions it makes (the shipped ones only in the tests about them)."""
+    monkeypatch.delenv("COACHKIT_LIBRARY", raising=False)
+    monkeypatch.setenv("COACHKIT_HOME", str(tmp_path / "home"))
+    if "shipped" not in request.node.name:
+        from coachkit import library
+
+        monkeypatch.setattr(library, "_packaged_dir", lambda: tmp_path / "no-samples")
+        monkeypatch.setattr(library, "_checkout_dir", lambda: tmp_path / "no-samples")
+
+
+def test_a_good_session_loads_with_everything_the_lessons_need(tmp_path):
+    s = load_session(_session(tmp_path))
+    assert (s.id, s.title, s.kind, s.level, s.focus, s.topic) == (
+        "zz-maya-demo", "Maya weighs a promotion", "excerpt", "PCC", ("3.1", "4.1"), "career",
+    )
+    # consecutive cues of one speaker are one turn that keeps its first cue's id
+    assert [u.id for u in s.utterances] == ["u1", "u2", "u4", "u5"]
+    assert [u.speaker for u in s.utterances] == ["coach", "client", "coach", "client"]
+    assert s.utterance("u2").text == "Clarity about the promotion. I keep going back and forth."
+    assert s.key.version == 2 and s.key.level == "PCC" and s.key.assessor == "test key"
+    assert s.key.decisions["4.1"] == Decision(True, ("u4",), "Names her work.", ("u2",))
+    assert dict(s.meta) == {"coach": "Sam", "client": "Maya", "consent": "fictional", "scenario": "maya-promotion"}
+    assert s.description == "A short demo excerpt."
+    assert s.minutes == 0.4
+
+
+def test_a_session_loads_from_its_session_yaml_and_by_id(tmp_path, monkeypatch):
+    folder = _session(tmp_path / "lib")
+    assert load_session(folder / "session.yaml").id == "zz-maya-demo"
+    monkeypatch.setenv("COACHKIT_LIBRARY", str(tmp_path / "lib"))
+    assert load_session("zz-maya-demo").title == "Maya weighs a promotion"
+    assert validate("zz-maya-demo").id == "zz-maya-demo"
+
+
+def _line(text: str, needle: str) -> int:
+    for number, line in enumerate(text.splitlines(), 1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in the fixture")
+
+
+# (what is broken, old text, new text, file, the text on the line the error names, part of the message)
+YAML_CASES = [
+    ("unknown field", "title: Maya", "colour: blue\ntitle: Maya", "session.yaml", "colour", "unknown field 'colour'"),
+    ("typo gets a hint", "topic: career", "topik: career", "session.yaml", "topik", "did you mean 'topic'"),
+    ("missing field", "consent: fictional\n", "", "session.yaml", "format:", "missing the field 'consent'"),
+    ("wrong type", "title: Maya weighs a promotion", "title: [a, b]", "session.yaml", "title:", "'title' in session.yaml must be text"),
+    ("format", "coachkit-session/1", "coachkit-session/2", "session.yaml", "format:", "unknown format"),
+    ("id is not the folder", "id: zz-maya-demo", "id: zz-maya-other", "session.yaml", "id:", "differs from the folder's name"),
+    ("kind", "kind: excerpt", "kind: snippet", "session.yaml", "kind:", "unknown kind 'snippet'"),
+    ("level", "\nlevel: PCC", "\nlevel: Gold", "session.yaml", "level: Gold", "unknown level 'Gold'"),
+    ("consent", "consent: fictional", "consent: public", "session.yaml", "consent:", "unknown consent 'public'"),
+    ("focus marker", '["3.1", "4.1"]', '["3.1", "9.9"]', "session.yaml", "focus:", "unknown marker '9.9'"),
+    ("excerpt without focus", 'focus: ["3.1", "4.1"]', "focus: []", "session.yaml", "focus:", "at least one focus marker"),
+    ("coach not a speaker", "coach: Sam", "coach: Samuel", "session.yaml", "coach:", "'Samuel' does not speak"),
+    ("client not a speaker", "client: Maya", "client: Mia", "session.yaml", "client:", "'Mia' does not speak"),
+    ("transcript missing", "transcript: transcript.vtt", "transcript: other.vtt", "session.yaml", "transcript:", "'other.vtt' is not in"),
+    ("key version", "version: 2", "version: 0", "session.yaml", "version:", "version must be 1 or more"),
+    ("key level", "  level: PCC", "  level: Gold", "session.yaml", "  level: Gold", "unknown level 'Gold' in the answer key"),
+    ("key level differs", "  level: PCC", "  level: MCC", "session.yaml", "  level: MCC", "differs from the session's level"),
+    ("key summary missing", "  summary: Short and clear.\n", "", "session.yaml", "version:", "missing the field 'summary'"),
+    ("unknown marker in key", '"4.1":\n      evidenced', '"4.9":\n      evidenced', "session.yaml", '"4.9"', "unknown marker '4.9'"),
+    ("focus marker undecided", '"4.1":\n      evidenced', '"4.2":\n      evidenced', "session.yaml", "decisions:", "missing: 4.1"),
+    ("empty note", "note: Asks what she wants.", 'note: ""', "session.yaml", 'note: ""', "empty note"),
+    ("missing note", "      note: Asks what she wants.\n", "", "session.yaml", "evidenced: true", "missing the field 'note'"),
+    ("evidenced without evidence", "      evidence: [u1]\n", "", "session.yaml", "evidenced: true", "cites no evidence"),
+    ("not evidenced but evidence", "evidenced: true\n      evidence: [u4]", "evidenced: false\n      evidence: [u4]",
+     "session.yaml", "evidence: [u4]", "under 'opportunity'"),
+    ("evidence does not exist", "evidence: [u1]", "evidence: [u9]", "session.yaml", "[u9]", "no utterance u9"),
+    ("evidence inside a merged turn", "evidence: [u1]", "evidence: [u3]", "session.yaml", "[u3]", "part of the turn u2"),
+    ("evidence not an id", "evidence: [u1]", "evidence: [1]", "session.yaml", "evidence: [1]", "utterance ids such as u12"),
+    ("evidence twice", "evidence: [u1]", "evidence: [u1, u1]", "session.yaml", "[u1, u1]", "u1 is listed twice"),
+    ("opportunity does not exist", "opportunity: [u2]", "opportunity: [u42]", "session.yaml", "[u42]", "no utterance u42"),
+    ("not YAML", "title: Maya weighs a promotion", 'title: "unclosed', "session.yaml", None, "not valid YAML"),
+    ("a key twice", "topic: career", "topic: career\ntopic: money", "session.yaml", "topic: money", "'topic' appears twice"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "file", "at", "message"), [c[1:] for c in YAML_CASES], ids=[c[0] for c in YAML_CASES])
+def test_every_problem_in_session_yaml_names_file_and_line(tmp_path, old, new, file, at, message):
+    assert old in YAML
+    text = YAML.replace(old, new, 1)
+    folder = _session(tmp_path, yaml=text)
+    problems = validate_paths([folder])
+    where = [(Path(p.path).name, p.line, p.reason) for p in problems]
+    if at is not None:
+        line = _line(text, at)
+        assert any(f == file and ln == line and message in r for f, ln, r in where), where
+    else:
+        assert any(f == file and ln is not None and message in r for f, ln, r in where), where
+    with pytest.raises(FormatError) as err:
+        load_session(folder)
+    assert str(err.value).startswith(str(folder / file) + ":")
+
+
+# (what is broken, old text, new text, the text on the line the error names, part of the message)
+VTT_CASES = [
+    ("ends before it starts", "00:00:15.000 --> 00:00:18.000", "00:00:15.000 --> 00:00:14.000", "00:00:15.000 -->", "ends"),
+    ("ends as it starts", "00:00:15.000 --> 00:00:18.000", "00:00:15.000 --> 00:00:15.000", "00:00:15.000 -->", "not after it starts"),
+    ("start goes backwards", "00:00:15.000 --> 00:00:18.000", "00:00:08.000 --> 00:00:18.000", "00:00:08.000 -->", "before"),
+    ("timing does not parse", "00:00:15.000 --> 00:00:18.000", "00:00:15.000 --> soon", "--> soon", ""),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "at", "message"), [c[1:] for c in VTT_CASES], ids=[c[0] for c in VTT_CASES])
+def test_every_problem_in_the_transcript_names_file_and_line(tmp_path, old, new, at, message):
+    text = VTT.replace(old, new)
+    folder = _session(tmp_path, vtt=text)
+    problems = validate_paths([folder])
+    line = _line(text, at)
+    assert any(Path(p.path).name == "transcript.vtt" and p.line == line and message in p.reason for p in problems), problems
+    with pytest.raises(FormatError, match=r"transcript\.vtt:\d+:"):
+        load_session(folder)
+
+
+def test_overlapping_cues_are_allowed(tmp_path):
+    folder = _session(tmp_path, vtt=VTT.replace("00:00:15.000 --> 00:00:18.000", "00:00:11.000 --> 00:00:18.000"))
+    assert load_session(folder).utterance("u4").start == 11.0
+
+
+def test_all_problems_are_collected_and_load_says_how_many_more(tmp_path):
+    text = YAML.replace("kind: excerpt", "kind: snippet").replace("consent: fictional", "consent: public")
+    text = text.replace("evidence: [u1]", "evidence: [u9]")
+    folder = _session(tmp_path, yaml=text)
+    problems = validate_paths([folder])
+    assert [p.line for p in problems] == sorted(p.line for p in problems)
+    assert len(problems) == 3
+    with pytest.raises(FormatError, match=r"and 2 more problems: coachkit validate"):
+        load_session(folder)
+
+
+def _full_key(level: str, evidence: str = "u1") -> AnswerKey:
+    decisions = {m: Decision(True, (evidence,), f"Heard {m}.") for m in framework().marker_ids}
+    return AnswerKey(level, "A full session.", 1, decisions, assessor="test key")
+
+
+TALK = (
+    Utterance("u1", "coach", "Sam", 1.0, 4.0, "What would you like to leave with today?"),
+    Utterance("u3", "client", "Maya", 5.0, 9.0, "Clarity about the promotion. I keep going back and forth."),
+    Utterance("u7", "coach", "Sam", 15.0, 18.0, "You have thought hard about this already."),
+    Utterance("u8", "client", "Maya", 19.0, 25.0, "I have. I never told anyone that I am scared."),
+)
+
+
+def test_a_full_session_must_decide_all_37_markers(tmp_path):
+    folder = tmp_path / "zz-full"
+    write_session(Session("x", "Full", "full", "PCC", (), "career", TALK, _full_key("PCC")), folder, consent="fictional")
+    text = (folder / "session.yaml").read_text()
+    start = text.index("    '8.9':")
+    (folder / "session.yaml").write_text(text[:start], encoding="utf-8")
+    problems = validate_paths([folder])
+    assert [(p.line, p.reason) for p in problems] == [
+        (_line(text, "decisions:"), "a full session's key decides all 37 markers; missing: 8.9")
+    ]
+
+
+def test_a_full_session_has_no_focus(tmp_path):
+    folder = _session(tmp_path, yaml=YAML.replace("kind: excerpt", "kind: full"))
+    reasons = [p.reason for p in validate_paths([folder])]
+    assert any("a full session has no focus markers" in r for r in reasons)
+    assert any("decides all 37 markers" in r for r in reasons)
+
+
+def test_unknown_id_names_the_closest_sessions(tmp_path, monkeypatch):
+    _session(tmp_path / "lib", "zz-maya-demo")
+    monkeypatch.setenv("COACHKIT_LIBRARY", str(tmp_path / "lib"))
+    with pytest.raises(CoachkitError, match="no session 'zz-maya-dem' in the library. Did you mean: zz-maya-demo"):
+        load_session("zz-maya-dem")
+
+
+def test_a_session_id_found_twice_names_both_files(tmp_path, monkeypatch):
+    one = _session(tmp_path / "one", "zz-twice")
+    two = _session(tmp_path / "two", "zz-twice")
+    monkeypatch.setenv("COACHKIT_LIBRARY", os.pathsep.join([str(tmp_path / "one"), str(tmp_path / "two")]))
+    with pytest.raises(CoachkitError) as err:
+        list_sessions()
+    assert str(one / "session.yaml") in str(err.value) and str(two / "session.yaml") in str(err.value)
+    with pytest.raises(CoachkitError, match="found twice"):
+        load_session("zz-twice")
+
+
+def test_a_library_folder_that_does_not_exist_is_an_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("COACHKIT_LIBRARY", str(tmp_path / "no-such-folder"))
+    with pytest.raises(CoachkitError, match="COACHKIT_LIBRARY names .*no-such-folder, which is not a folder"):
+        list_sessions()
+
+
+def test_list_sessions_is_a_sorted_table_that_notices_new_and_changed_sessions(tmp_path, monkeypatch):
+    lib = tmp_path / "lib"
+    monkeypatch.setenv("COACHKIT_LIBRARY", str(lib))
+    for sid, level in (("zz-b-mcc", "MCC"), ("zz-a-acc", "ACC"), ("zz-c-below", "below")):
+        write_session(Session("x", sid, "full", level, (), "career", TALK, _full_key(level)), lib / sid, consent="fictional")
+    _session(lib, "zz-e-excerpt", yaml=YAML.replace('["3.1", "4.1"]', '["4.1", "3.1"]'))
+    table = list_sessions()
+    assert list(table.columns) == ["id", "title", "kind", "level", "minutes", "focus", "topic", "library"]
+    assert set(table["library"]) == {str(lib)}
+    ours = table
+    assert list(ours["id"]) == ["zz-c-below", "zz-a-acc", "zz-b-mcc", "zz-e-excerpt"]
+    excerpt = ours.set_index("id").loc["zz-e-excerpt"]
+    assert (excerpt["focus"], excerpt["minutes"], excerpt["topic"]) == ("4.1, 3.1", 0.4, "career")
+
+    _session(lib, "zz-d-excerpt")  # a facilitator adds a session during a call (focus 3.1: before 4.1)
+    yaml = lib / "zz-a-acc" / "session.yaml"
+    yaml.write_text(yaml.read_text().replace("title: zz-a-acc", "title: Renamed by the facilitator"))
+    table = list_sessions()
+    assert list(table[table["library"] == str(lib)]["id"]) == ["zz-c-below", "zz-a-acc", "zz-b-mcc", "zz-d-excerpt", "zz-e-excerpt"]
+    assert load_session("zz-a-acc").title == "Renamed by the facilitator"
+
+
+def test_list_sessions_of_30_sessions_is_fast_once_read(tmp_path, monkeypatch):
+    lib = tmp_path / "lib"
+    monkeypatch.setenv("COACHKIT_LIBRARY", str(lib))
+    for i in range(30):
+        _session(lib, f"zz-s{i:02d}")
+    list_sessions()
+    t0 = time.perf_counter()
+    table = list_sessions()
+    assert time.perf_counter() - t0 < 0.5
+    assert len(table[table["library"] == str(lib)]) == 30
+
+
+def test_validate_paths_takes_folders_of_sessions_and_the_framework(tmp_path):
+    lib = tmp_path / "lib"
+    _session(lib, "zz-good")
+    _session(lib, "zz-bad", yaml=YAML.replace("kind: excerpt", "kind: snippet"))
+    (lib / "zz-half").mkdir()
+    (lib / "zz-half" / "transcript.vtt").write_text(VTT)
+    problems = validate_paths([lib, ROOT / "coachkit" / "data" / "framework.yaml", tmp_path / "missing"])
+    where = {(Path(p.path).parent.name if p.line else Path(p.path).name, p.reason.split(" (")[0]) for p in problems}
+    assert ("zz-bad", "unknown kind 'snippet': choose one of full, excerpt") in where
+    assert ("zz-half", "a session folder needs a session.yaml") in where
+    assert ("missing", "no such file or folder") in where
+    assert len(problems) == 3
+
+    bad = tmp_path / "framework.yaml"
+    text = (ROOT / "coachkit" / "data" / "framework.yaml").read_text()
+    bad.write_text(text.replace("        mindset: true", "        mindset: maybe", 1))
+    [problem] = validate_paths([bad])
+    assert problem.line == _line(text, "        mindset: true") and "mindset" in problem.reason
+
+
+def test_round_trip_keeps_the_words_and_points_the_evidence_at_the_same_words(tmp_path):
+    key = AnswerKey("PCC", "Clear.", 3, {"4.1": Decision(True, ("u7",), "Names her work.", ("u3",)),
+                                         "3.1": Decision(True, ("u1",), "Asks for the outcome.")})
+    original = Session("x", "Maya weighs a promotion", "excerpt", "PCC", ("3.1", "4.1"), "career", TALK, key,
+                       description="Demo.")
+    folder = tmp_path / "zz-round-trip"
+    written = write_session(original, folder, consent="client-agreed", scenario="maya-promotion")
+    loaded = load_session(folder)
+    assert written == loaded
+    # the turns are numbered u1..un; the words, speakers and times are the same
+    assert [u.id for u in loaded.utterances] == ["u1", "u2", "u3", "u4"]
+    assert [(u.speaker, u.name, u.start, u.end, u.text) for u in loaded.utterances] == [
+        (u.speaker, u.name, u.start, u.end, u.text) for u in original.utterances
+    ]
+    for marker, d in original.key.decisions.items():
+        new = loaded.key.decisions[marker]
+        assert [loaded.utterance(i).text for i in new.evidence] == [original.utterance(i).text for i in d.evidence]
+        assert [loaded.utterance(i).text for i in new.opportunity] == [original.utterance(i).text for i in d.opportunity]
+        assert new.note == d.note
+    assert (loaded.key.version, loaded.key.level, loaded.meta["consent"], loaded.meta["scenario"]) == (
+        3, "PCC", "client-agreed", "maya-promotion",
+    )
+
+    # the key editor saves a corrected key: the transcript (and every id a rating cites) stays as it is
+    vtt_before = (folder / "transcript.vtt").read_bytes()
+    corrected = loaded.with_key(AnswerKey("PCC", "Clear.", 4, {**loaded.key.decisions,
+                                                              "4.1": Decision(False, (), "Only praise.", ("u3",))}))
+    again = write_session(corrected, folder, consent="client-agreed", overwrite=True)
+    assert (folder / "transcript.vtt").read_bytes() == vtt_before
+    assert again.key.version == 4 and again.key.decisions["4.1"].opportunity == ("u3",)
+    assert again.utterances == loaded.utterances
+
+
+def test_write_keeps_a_merged_file_readable_when_one_speaker_has_two_turns_in_a_row(tmp_path):
+    talk = (*TALK[:2], Utterance("u5", "client", "Maya", 10.0, 12.0, "Or maybe not."), *TALK[2:])
+    key = AnswerKey("PCC", "Clear.", 1, {"3.1": Decision(True, ("u5",), "n")})
+    s = Session("x", "t", "excerpt", "PCC", ("3.1",), "career", talk, key)
+    loaded = write_session(s, tmp_path / "zz-merge", consent="fictional")
+    assert loaded.key.decisions["3.1"].evidence == ("u2",)
+    assert loaded.utterance("u2").text.endswith("back and forth. Or maybe not.")
+
+
+def test_write_refuses_a_session_that_would_not_load_and_leaves_the_folder_alone(tmp_path):
+    folder = tmp_path / "zz-broken"
+    incomplete = AnswerKey("PCC", "x", 1, {"3.1": Decision(True, ("u1",), "n")})
+    with pytest.raises(CoachkitError, match="not written: .*decides all 37 markers"):
+        write_session(Session("x", "t", "full", "PCC", (), "career", TALK, incomplete), folder, consent="fictional")
+    assert not folder.exists()
+    assert [p.name for p in tmp_path.iterdir()] == []
+    good = write_session(Session("x", "t", "full", "PCC", (), "career", TALK, _full_key("PCC")), folder, consent="fictional")
+    with pytest.raises(CoachkitError, match="already holds a session: pass overwrite=True"):
+        write_session(good, folder, consent="fictional")
+    with pytest.raises(CoachkitError, match="unknown consent"):
+        write_session(good, tmp_path / "zz-other", consent="yes")
+    with pytest.raises(CoachkitError, match="a session folder's name is its id"):
+        write_session(good, tmp_path / "Not An Id", consent="fictional")
+
+
+def test_a_session_without_a_key_loads_with_no_level(tmp_path):
+    text = YAML.split("key:")[0].replace("level: PCC", "level:").replace("kind: excerpt", "kind: full").replace(
+        'focus: ["3.1", "4.1"]', "focus: []"
+    )
+    s = load_session(_session(tmp_path, yaml=text))
+    assert s.key is None and s.level is None
+
+
+# ---------------------------------------------------------------------------------------- shipped sessions
+
+SHIPPED = sorted(p for p in SAMPLES.iterdir() if p.is_dir()) if SAMPLES.is_dir() else []
+
+
+@pytest.mark.parametrize("folder", SHIPPED, ids=[p.name for p in SHIPPED])
+def test_every_shipped_session_loads(folder):
+    problems = validate_paths([folder])
+    assert not problems, "\n".join(map(str, problems))
+    s = load_session(folder.name)
+    assert s.key is not None, "a sample session needs its answer key"
+    assert Path(s.source).parent == folder
+
+
+def test_the_shipped_library_is_listed_in_full():
+    table = list_sessions()
+    assert sorted(table["id"]) == sorted(p.name for p in SHIPPED)
+
+
+@pytest.mark.slow
+def test_an_installed_wheel_finds_the_framework_and_the_shipped_sessions(tmp_path):
+    dist = tmp_path / "dist"
+    build = subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(ROOT)],
+        capture_output=True, text=True,
+    )
+    assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
+    [wheel] = dist.glob("coachkit-*.whl")
+    expected = sum(1 for p in SHIPPED if (p / "session.yaml").is_file())
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    # the dependencies come from this environment; coachkit itself only from the wheel
+    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    Path(site, "zz_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--force-reinstall", str(wheel)], check=True)
+    check = f"""
+import pathlib, coachkit as ck
+assert pathlib.Path(ck.__file__).resolve().is_relative_to(pathlib.Path({str(venv.resolve())!r})), ck.__file__
+assert len(ck.framework().markers) == 37
+table = ck.list_sessions()
+assert len(table) == {expected}, table
+for sid in table["id"]:
+    s = ck.load_session(sid)
+    assert s.key is not None and s.utterances
+print("ok", len(table))
+"""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COACHKIT_") and k != "PYTHONPATH"}
+    env["COACHKIT_HOME"] = str(tmp_path / "home")
+    run = subprocess.run([str(python), "-c", check], capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout.strip() == f"ok {expected}"

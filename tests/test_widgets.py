@@ -1,0 +1,165 @@
+"""The widgets' logic, driven by calling their handlers directly (no browser), as a learner's clicks would."""
+
+from __future__ import annotations
+
+import pytest
+
+import coachkit as ck
+from coachkit.controller import RatingController
+from coachkit.model import AnswerKey, Decision, Session, Utterance
+from coachkit.widgets import (
+    FeedbackView,
+    MarkerBrowser,
+    MarkerDrill,
+    MetricsPanel,
+    RatingForm,
+    RatingPanel,
+    TranscriptView,
+)
+
+
+def _session(key=True, kind="excerpt", focus=("4.1", "6.6")):
+    talk = (
+        Utterance("u1", "coach", "Sam", 0.0, 3.0, "What would you like from today?"),
+        Utterance("u2", "client", "Maya", 4.0, 9.0, "Clarity <b>about</b> the promotion."),
+        Utterance("u4", "coach", "Sam", 10.0, 13.0, "You have already done a lot of thinking on this."),
+        Utterance("u5", "client", "Maya", 14.0, 20.0, "I have. <script>alert(1)</script> I never told anyone."),
+    )
+    decisions = {
+        "4.1": Decision(True, ("u4",), "Names the thinking Maya has already done (u4)."),
+        "6.6": Decision(False, (), "Talks over Maya once.", ("u2",)),
+    }
+    k = AnswerKey("PCC", "A short PCC excerpt.", 2, decisions) if key else None
+    return Session("demo-excerpt", "Demo", kind, "PCC", focus, "career", talk, k)
+
+
+def test_transcript_view_picks_turns_in_session_order_and_refuses_unknown_ones():
+    view = TranscriptView(_session())
+    view.pick("u5")
+    view.pick("u1")
+    assert view.selected == ["u1", "u5"]
+    view.pick("u1")
+    assert view.selected == ["u5"]
+    with pytest.raises(ck.CoachkitError):
+        view.pick("u99")
+    assert [t["id"] for t in view.turns] == ["u1", "u2", "u4", "u5"]
+
+
+def test_transcript_text_is_sent_as_data_and_never_as_html():
+    view = TranscriptView(_session())
+    assert view.turns[3]["text"] == "I have. <script>alert(1)</script> I never told anyone."
+    assert "textContent" in view._esm and "innerHTML" not in view._esm
+
+
+def test_transcript_view_plays_a_recording(tmp_path):
+    audio = tmp_path / "call.wav"
+    audio.write_bytes(b"RIFF\x24\x00\x00\x00WAVEfmt ")
+    view = TranscriptView(_session(), recording=audio)
+    assert view.audio.startswith(b"RIFF") and view.audio_type == "audio/x-wav"
+    with pytest.raises(ck.CoachkitError, match="not a recording"):
+        TranscriptView(_session(), recording=tmp_path.joinpath("notes.txt").write_text("x") and tmp_path / "notes.txt")
+
+
+def test_rating_form_hands_every_change_to_the_controller_and_counts_progress():
+    form = RatingForm(markers=["4.1", "6.6"])
+    seen = []
+    form.on_start(lambda name: seen.append(("start", name)))
+    form.on_change(lambda *args: seen.append(args))
+    assert form.start("") is False and "name" in form.status.value
+    assert form.start("Ana")
+    form.toggles["4.1"].value = "evidenced"
+    form.set_evidence("4.1", ["u4"])
+    form.set_note("4.1", "names her work")
+    form.toggles["6.6"].value = "unsure"
+    assert seen[0] == ("start", "Ana")
+    assert seen[-2] == ("4.1", True, ["u4"], "names her work")
+    assert seen[-1] == ("6.6", None, [], "")
+    assert "1 of 2 decided" in form.progress.value and "1 unsure" in form.progress.value
+
+
+def test_rating_panel_saves_every_click_and_resumes_an_unfinished_sheet(tmp_path):
+    store = ck.RatingStore(tmp_path / "r.sqlite3")
+    panel = RatingPanel(_session(), store=store, rater="Ana")
+    panel.form.start("Ana")
+    panel.form.toggles["4.1"].value = "evidenced"
+    panel.transcript.pick("u4")
+    panel.form.use_picked.click()
+    panel.form.level.value = "PCC"
+    saved = store.resume("Ana", "demo-excerpt")
+    assert saved.marks["4.1"].evidence == ("u4",) and saved.level_call == "PCC"
+
+    again = RatingPanel(_session(), store=store, rater="Ana")  # a new kernel, the same learner
+    again.form.start("Ana")
+    assert again.form.toggles["4.1"].value == "evidenced"
+    assert again.form.evidence["4.1"] == ["u4"]
+    assert "Welcome back" in again.form.status.value
+
+
+def test_bad_evidence_is_shown_to_the_learner_and_not_saved(tmp_path):
+    store = ck.RatingStore(tmp_path / "r.sqlite3")
+    panel = RatingPanel(_session(), store=store, rater="Ana")
+    panel.form.start("Ana")
+    panel.form.toggles["4.1"].value = "evidenced"
+    panel.form.set_evidence("4.1", ["u77"])
+    assert "u77" in panel.form.status.value and "not a line" in panel.form.status.value
+    assert store.resume("Ana", "demo-excerpt").marks["4.1"].evidence == ()
+
+
+def test_submitting_shows_feedback_with_the_assessors_note_and_quoted_lines(tmp_path):
+    store = ck.RatingStore(tmp_path / "r.sqlite3")
+    panel = RatingPanel(_session(), store=store, rater="Ana")
+    panel.form.start("Ana")
+    panel.form.toggles["4.1"].value = "not evidenced"
+    panel.form.toggles["6.6"].value = "not evidenced"
+    panel.form.submit()
+    html = panel.feedback.details.value
+    assert "Names the thinking Maya has already done" in html
+    assert "under-credit" in html and "You have already done a lot of thinking" in html
+    assert panel.feedback.layout.display is None
+    assert store.sheets(rater="Ana")[0].finished
+    panel.feedback.show_marker("4.1")
+    assert panel.transcript.assessor_ids == ["u4"]
+
+
+def test_feedback_escapes_transcript_text():
+    c = ck.compare(_sheet_with("4.1", False, ["u5"]), _session())
+    view = FeedbackView(c)
+    assert "<script>" not in view.details.value and "&lt;script&gt;" in view.details.value
+
+
+def _sheet_with(marker, value, evidence):
+    sheet = ck.RatingSheet(session_id="demo-excerpt", rater="Ana")
+    sheet.mark(marker, value, evidence=evidence)
+    return sheet
+
+
+def test_marker_browser_searches_and_shows_pitfalls():
+    b = MarkerBrowser()
+    b.search("silence")
+    assert b.marker.value == "5.5"
+    assert "How coaches miss it" in b.card.value
+    b.search("")
+    b.competency.value = 4
+    assert [v for _, v in b.marker.options] == ["4.1", "4.2", "4.3", "4.4"]
+
+
+def test_drill_gives_instant_feedback_and_scores_the_first_answer():
+    from coachkit.drill import drill_questions
+
+    questions = drill_questions([_session()], n=5)
+    assert len(questions) == 1 and "4.1" in questions[0].choices
+    drill = MarkerDrill(questions)
+    wrong = next(c for c in questions[0].choices if c != "4.1")
+    assert drill.answer(wrong) is False
+    assert drill.answer("4.1") is True
+    assert drill.score == 0 and "Names the thinking" in drill.result.value
+
+
+def test_metrics_panel_names_the_marker_each_metric_speaks_to():
+    panel = MetricsPanel({"coach_talk_share": 0.3, "client_talk_share": 0.7, "interruptions": 2, "silences": None})
+    assert "6.6" in panel.table.value and "70%" in panel.table.value and "n/a" in panel.table.value
+
+
+def test_controller_without_a_name_says_so():
+    with pytest.raises(ck.CoachkitError, match="name"):
+        RatingController(_session(), store=None).start(" ")
