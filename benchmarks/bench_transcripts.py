@@ -58,7 +58,7 @@ def _median_seconds(fns, repeat: int) -> list[float]:
         fn()  # warm up (imports, regex compilation)
     times: list[list[float]] = [[] for _ in fns]
     for _ in range(repeat):
-        for fn, spent in zip(fns, times):
+        for fn, spent in zip(fns, times, strict=True):
             t0 = time.perf_counter()
             fn()
             spent.append(time.perf_counter() - t0)

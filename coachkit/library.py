@@ -14,10 +14,12 @@ folder named in ``COACHKIT_LIBRARY``.
 >>> from coachkit.model import Session, Utterance
 >>> talk = (Utterance("u1", "coach", "Sam", 1.0, 4.0, "What would you like to leave with today?"),
 ...         Utterance("u2", "client", "Maya", 5.0, 9.0, "Clarity about the promotion."))
->>> folder = Path(tempfile.mkdtemp()) / "maya-demo"
+>>> tmp = tempfile.TemporaryDirectory()
+>>> folder = Path(tmp.name) / "maya-demo"
 >>> s = write_session(Session("x", "Maya's demo", "full", None, (), "career", talk), folder, consent="fictional")
 >>> load_session(folder).utterance("u2").text
 'Clarity about the promotion.'
+>>> tmp.cleanup()
 """
 
 from __future__ import annotations
@@ -323,7 +325,7 @@ def _read_transcript(problems: _Problems, path: Path, coach: str | None, client:
             problems.items.append(exc)
         return None, cue_lines
     except CoachkitError as exc:
-        problems.add(path, None, str(exc))
+        problems.add(path, None, str(exc).removeprefix(f"{path}: "))
         return None, cue_lines
     if not any(cue_times):
         _check_times(problems, path, cue_lines, [], transcript.utterances)
@@ -663,12 +665,9 @@ def validate_paths(paths: Iterable[str | os.PathLike]) -> list[FormatError]:
                 problems += _read(path)[1]
                 continue
             folders = _session_folders(path)
-            with os.scandir(path) as entries:
-                for entry in entries:
-                    sub = Path(entry.path)
-                    if entry.is_dir() and not entry.name.startswith((".", "_")) and sub not in folders:
-                        if any(sub.glob("*.vtt")) or any(sub.glob("*.yaml")):
-                            problems.append(FormatError(sub, None, f"a session folder needs a {SESSION_FILE}"))
+            for sub in sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+                if sub not in folders and (any(sub.glob("*.vtt")) or any(sub.glob("*.yaml"))):
+                    problems.append(FormatError(sub, None, f"a session folder needs a {SESSION_FILE}"))
             if not folders and (any(path.glob("*.vtt")) or any(path.glob("*.yaml"))):
                 problems.append(FormatError(path, None, f"a session folder needs a {SESSION_FILE}"))
             elif not folders and not problems:

@@ -69,7 +69,7 @@ METRICS: Mapping[str, tuple[str, str]] = {
     "advice_phrases": ("", "Advice such as 'you should' or 'have you tried': consulting, not coaching."),
 }
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?…][\"'”’)\]])\s+|(?<=[.!?…])\s+")
 _CLOSERS = "\"'”’)] \t"
 
 # ------------------------------------------------------------------------------------------- questions
@@ -78,10 +78,10 @@ _CLOSERS = "\"'”’)] \t"
 def split_questions(text: str) -> list[str]:
     """The sentences of ``text`` that end with a question mark.
 
-    >>> split_questions("Thanks. What do you want today? And how will you know?")
-    ['What do you want today?', 'And how will you know?']
+    >>> split_questions("Thanks. What do you want today? And how will you know? Really?!")
+    ['What do you want today?', 'And how will you know?', 'Really?!']
     """
-    return [s.strip() for s in _SENTENCE_END.split(text) if s.rstrip(_CLOSERS).endswith("?")]
+    return [s.strip() for s in _SENTENCE_END.split(text) if s.rstrip(_CLOSERS + "!").endswith("?")]
 
 
 _WH = {
@@ -190,7 +190,7 @@ def classify_question(text: str) -> str:
     words_text = " ".join(_words(text))
     if _TAG_QUESTION.search(text.lower().replace("’", "'").rstrip(_CLOSERS + "?!.")):
         return "closed"
-    if _OPEN_FRAGMENT.match(_strip_fillers(words_text)):
+    if _OPEN_FRAGMENT.match(words_text) or _OPEN_FRAGMENT.match(_strip_fillers(words_text)):
         return "open"
     wonder = _I_WONDER.match(_strip_fillers(words_text))
     if wonder:
@@ -238,7 +238,10 @@ _ADVICE = [
     ("why don't you", r"\bwhy don'?t you\b(?! (?:want|like|think|feel|believe))"),
     ("why not just", r"\bwhy not just\b"),
     ("if I were you", r"\bif i were you\b"),
-    ("I would", r"\bi would\b(?! (?:like|love|be curious|be interested|invite|ask))|\bi'd (?:suggest|recommend|try|go|do|say)\b"),
+    (
+        "I would",
+        r"\bi would\b(?! (?:like|love|be curious|be interested|invite|ask))|\bi'd (?:suggest|recommend|try|go|do|say)\b",
+    ),
     ("my advice", r"\bmy advice\b"),
     ("I suggest", r"\bi (?:suggest|recommend)\b"),
     ("what you need to do", r"\bwhat you (?:need|have|ought) to do is\b"),
@@ -267,8 +270,8 @@ def advice_phrases(session: Session) -> list[tuple[str, str]]:
     for u in session.utterances:
         if u.speaker != "coach":
             continue
-        for phrase, pattern in _ADVICE_RES:
-            found.extend((u.id, phrase) for _ in pattern.finditer(u.text))
+        here = [(m.start(), phrase) for phrase, pattern in _ADVICE_RES for m in pattern.finditer(u.text)]
+        found.extend((u.id, phrase) for _, phrase in sorted(here))
     return found
 
 
@@ -456,7 +459,12 @@ def metrics_table(session_or_metrics):
         raise CoachkitError("metrics_table needs a Session or the dict conversation_metrics returned")
     return pd.DataFrame(
         [
-            {"metric": name, "value": value, "marker": METRICS.get(name, ("", ""))[0], "meaning": METRICS.get(name, ("", ""))[1]}
+            {
+                "metric": name,
+                "value": value,
+                "marker": METRICS.get(name, ("", ""))[0],
+                "meaning": METRICS.get(name, ("", ""))[1],
+            }
             for name, value in metrics.items()
         ],
         columns=["metric", "value", "marker", "meaning"],

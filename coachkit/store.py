@@ -757,6 +757,7 @@ def _session_to_dict(s: Session) -> dict:
         "description": s.description,
         "utterances": [[u.id, u.speaker, u.name, u.start, u.end, u.text] for u in s.utterances],
         "key": key,
+        "meta": dict(getattr(s, "meta", {}) or {}),
     }
 
 
@@ -786,4 +787,5 @@ def _session_from_dict(d: dict) -> Session:
         source=d.get("source"),
         notes=tuple(d.get("notes", ())),
         description=d.get("description", ""),
+        **({"meta": d["meta"]} if d.get("meta") else {}),
     )

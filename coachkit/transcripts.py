@@ -92,7 +92,7 @@ _NAME_BAD = re.compile(r"[<>\[\]{}]")
 _VOICE = re.compile(r"<v(?:\.[\w.-]+)*[ \t]+([^>]+?)[ \t]*>")
 _TAG = re.compile(r"<[^>]*>|\{\\[^}]*\}")
 _SPACES = re.compile(r"\s+")
-_QUESTION = re.compile(r"\?[\"'”’)\]]*(?=\s|$)")
+_QUESTION = re.compile(r"\?[!\"'”’)\]]*(?=\s|$)")
 
 
 class _Cue(NamedTuple):
@@ -141,9 +141,7 @@ def _read_text(path: Path) -> tuple[str, list[str]]:
                 text = data.decode("cp1252")
             except UnicodeDecodeError:
                 line = data[: exc.start].count(b"\n") + 1
-                raise FormatError(
-                    path, line, f"this is not text (a binary file?). {HOW_TO_GET_A_TRANSCRIPT}"
-                ) from None
+                raise FormatError(path, line, f"this is not text (a binary file?). {HOW_TO_GET_A_TRANSCRIPT}") from None
             notes.append("The file is not UTF-8; it was read as Windows (cp1252) text.")
     text = text.lstrip("\ufeff")
     bad = _CONTROL.search(text)
@@ -201,7 +199,7 @@ def _clean_name(name: str) -> str:
 
 
 def _seconds(h, m, s, ms) -> float:
-    return int(h or 0) * 3600 + int(m) * 60 + int(s) + int(ms.ljust(3, "0")) / 1000
+    return (((int(h or 0) * 60 + int(m)) * 60 + int(s)) * 1000 + int(ms.ljust(3, "0"))) / 1000
 
 
 def _check_timing(path: Path, number: int, match: re.Match, previous: tuple[float, int] | None) -> tuple[float, float]:
@@ -282,13 +280,13 @@ def _vtt_cues(path: Path, lines: list[str]) -> list[_Cue]:
         raise FormatError(path, None, f"webvtt-py cannot read this file: {exc}") from None
     # Never drop a cue silently: webvtt-py must have read every cue we saw, in the same order.
     if len(captions) != len(timings):
-        for (number, m), caption in zip(timings, [*captions, None]):
+        for (number, m), caption in zip(timings, [*captions, None], strict=False):
             if caption is None or caption.start_time.in_milliseconds() != round(_seconds(*m.groups()[:4]) * 1000):
                 raise FormatError(path, number, "webvtt-py skipped this cue; please check its timing line and text")
         raise FormatError(path, None, f"webvtt-py read {len(captions)} cues where the file has {len(timings)}")
     cues: list[_Cue] = []
     previous_start, previous_line = -1, 0
-    for k, ((number, _), caption) in enumerate(zip(timings, captions)):
+    for k, ((number, _), caption) in enumerate(zip(timings, captions, strict=True)):
         start_ms, end_ms = caption.start_time.in_milliseconds(), caption.end_time.in_milliseconds()
         if end_ms < start_ms:
             raise FormatError(path, number, f"this cue ends before it starts: {caption.start} --> {caption.end}")
@@ -378,7 +376,9 @@ def _otter_cues(path: Path, lines: list[str], notes: list[str]) -> list[_Cue]:
             start = float(sum(p * 60**k for k, p in enumerate(reversed(parts))))
             if previous is not None and start < previous[0]:
                 raise FormatError(
-                    path, i + 1, f"this turn starts before the turn above it (line {previous[1]}): the times go backwards"
+                    path,
+                    i + 1,
+                    f"this turn starts before the turn above it (line {previous[1]}): the times go backwards",
                 )
             previous = (start, i + 1)
             current = [i + 1, start, _clean_name(m.group(1)), []]
@@ -485,7 +485,9 @@ def _rename(path, cues: list[_Cue], speakers: Mapping[str, str] | None, notes: l
                 raise CoachkitError(f"speakers: {old!r} -> {new!r}: both must be non-empty text")
             key = _clean_name(old).casefold()
             if key not in lookup:
-                raise CoachkitError(f"{path}: speakers renames {old!r}, but there is no such speaker. Speakers found: {', '.join(found)}")
+                raise CoachkitError(
+                    f"{path}: speakers renames {old!r}, but there is no such speaker. Speakers found: {', '.join(found)}"
+                )
             renames[lookup[key]] = _clean_name(new)
         out = [c._replace(name=renames.get(c.name, c.name)) for c in out]
         notes.append(f"Renamed {len(renames)} speaker display name(s) as asked.")
@@ -510,7 +512,9 @@ def _match_name(path, wanted: str, found: list[str], role: str, notes: list[str]
     if len(first_word) == 1:
         notes.append(f"Took {first_word[0]} to be the {role} ({role}={wanted!r}).")
         return first_word[0]
-    raise CoachkitError(f"{path}: no speaker called {wanted!r}. Speakers found: {', '.join(found)}. Pass {role}=one of them.")
+    raise CoachkitError(
+        f"{path}: no speaker called {wanted!r}. Speakers found: {', '.join(found)}. Pass {role}=one of them."
+    )
 
 
 def _roles(path, cues: list[_Cue], coach, client, notes: list[str]) -> dict[str, str]:

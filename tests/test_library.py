@@ -325,6 +325,42 @@ def test_validate_paths_takes_folders_of_sessions_and_the_framework(tmp_path):
     assert problem.line == _line(text, "        mindset: true") and "mindset" in problem.reason
 
 
+def test_validate_paths_takes_a_session_yaml_and_says_what_it_cannot_check(tmp_path):
+    folder = _session(tmp_path, yaml=YAML.replace("kind: excerpt", "kind: snippet"))
+    assert [str(p) for p in validate_paths([folder / "session.yaml"])] == [str(p) for p in validate_paths([folder])]
+    (tmp_path / "notes.txt").write_text("hello")
+    [problem] = validate_paths([tmp_path / "notes.txt"])
+    assert "expected a session folder, a session.yaml or a framework .yaml file" in problem.reason
+    (tmp_path / "other.yaml").write_text("format: something/1\n")
+    [problem] = validate_paths([tmp_path / "other.yaml"])
+    assert problem.line == 1 and "unknown format 'something/1'" in problem.reason
+    with pytest.raises(CoachkitError, match="is not a session folder: it has no session.yaml"):
+        load_session(tmp_path)
+
+
+def test_the_command_line_prints_every_problem_as_file_line_message(tmp_path):
+    text = YAML.replace("kind: excerpt", "kind: snippet").replace("evidence: [u1]", "evidence: [u9]")
+    folder = _session(tmp_path, yaml=text)
+    out = subprocess.run([sys.executable, "-m", "coachkit", "validate", str(folder)], capture_output=True, text=True)
+    assert out.returncode != 0
+    assert f"{folder / 'session.yaml'}:{_line(text, 'kind:')}: unknown kind 'snippet'" in out.stderr
+    assert f"{folder / 'session.yaml'}:{_line(text, '[u9]')}: marker 3.1: there is no utterance u9" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_import_turns_a_zoom_transcript_into_a_session_folder(tmp_path):
+    from coachkit.library import import_transcript
+
+    (tmp_path / "Team call.vtt").write_text(VTT, encoding="utf-8")
+    folder = import_transcript(tmp_path / "Team call.vtt", coach="Sam", out=tmp_path / "lib")
+    assert folder == tmp_path / "lib" / "team-call"
+    s = load_session(folder)
+    assert (s.id, s.kind, s.level, s.key) == ("team-call", "full", None, None)
+    assert [u.id for u in s.utterances] == ["u1", "u2", "u3", "u4"]
+    assert s.utterance("u2").text == "Clarity about the promotion. I keep going back and forth."
+    assert dict(s.meta) == {"coach": "Sam", "client": "Maya", "consent": "client-agreed"}
+
+
 def test_round_trip_keeps_the_words_and_points_the_evidence_at_the_same_words(tmp_path):
     key = AnswerKey("PCC", "Clear.", 3, {"4.1": Decision(True, ("u7",), "Names her work.", ("u3",)),
                                          "3.1": Decision(True, ("u1",), "Asks for the outcome.")})

@@ -272,7 +272,19 @@ def _session(sid="mine"):
         Utterance("u2", "client", "Lee", 4.5, 9.0, "Clarity."),
     )
     key = AnswerKey("PCC", "sum", 1, {"3.1": Decision(True, ("u1",), "asks", ())})
-    return Session(sid, "My call", "full", None, (), "work", talk, key, source="call.vtt", notes=("coach: Sam",))
+    return Session(
+        sid,
+        "My call",
+        "full",
+        None,
+        (),
+        "work",
+        talk,
+        key,
+        source="call.vtt",
+        notes=("coach: Sam",),
+        meta={"coach": "Sam", "consent": "written"},
+    )
 
 
 def test_keep_session_round_trips(store):

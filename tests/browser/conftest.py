@@ -1,0 +1,133 @@
+"""Real-browser fixtures: Debian's Chromium driven by Playwright, against Voila and JupyterLab on loopback.
+
+Outside CI, the suite skips with a clear message when no browser is installed; in CI (``CI=true``) a missing
+browser is a failure, since `.ci/run` installs it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def _need_browser():
+    problem = None
+    if not Path(CHROMIUM).exists():
+        problem = "no Chromium (install Debian's chromium: apt-get install -y chromium)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            problem = "playwright is not installed (pip install -e '.[dev]')"
+    if problem:
+        if os.environ.get("CI"):
+            pytest.fail(f"browser tests cannot run in CI: {problem}")
+        pytest.skip(f"browser tests skipped: {problem}")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    _need_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def _port() -> int:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Server:
+    def __init__(self, args, cwd, env=None, ready_path="/"):
+        self.port = _port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = open(ARTIFACTS / f"server-{self.port}.log", "w")  # noqa: SIM115
+        full = [a.replace("{port}", str(self.port)) for a in args]
+        self.proc = subprocess.Popen(full, cwd=cwd, env=env or os.environ.copy(), stdout=self.log,
+                                     stderr=subprocess.STDOUT)
+        deadline = time.time() + 90
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited early; see {self.log.name}")
+            try:
+                urllib.request.urlopen(self.url + ready_path, timeout=1)
+                return
+            except Exception:
+                time.sleep(0.3)
+        raise RuntimeError(f"server did not start in 90 s; see {self.log.name}")
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+@pytest.fixture
+def voila_server():
+    """Start Voila on a folder: ``voila_server(folder, env)`` -> Server (stopped at the end)."""
+    _need_browser()
+    ARTIFACTS.mkdir(exist_ok=True)
+    started = []
+
+    def start(folder, env=None):
+        server = Server([sys.executable, "-m", "voila", str(folder), "--no-browser", "--port={port}",
+                         "--Voila.ip=127.0.0.1"], cwd=folder, env=env)
+        started.append(server)
+        return server
+
+    yield start
+    for s in started:
+        s.stop()
+
+
+@pytest.fixture
+def lab_server():
+    _need_browser()
+    ARTIFACTS.mkdir(exist_ok=True)
+    started = []
+
+    def start(folder, env=None):
+        server = Server([sys.executable, "-m", "jupyterlab", "--no-browser", "--port={port}", "--ip=127.0.0.1",
+                         "--ServerApp.token=", "--ServerApp.password=", "--allow-root",
+                         f"--notebook-dir={folder}"], cwd=folder, env=env, ready_path="/api")
+        started.append(server)
+        return server
+
+    yield start
+    for s in started:
+        s.stop()
+
+
+@pytest.fixture
+def shot():
+    """Save a full-page screenshot into test-artifacts/: ``shot(page, name)``."""
+
+    def take(page, name):
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+    return take
