@@ -16,7 +16,8 @@ __all__ = ["main"]
 
 _DESCRIPTION = """\
 coachkit: learn to hear the ICF PCC Markers in real coaching conversations.
-Independent of ICF; the official wording is on ICF's PCC Markers page.
+It is independent of ICF; the official wording is on ICF's PCC Markers page:
+  https://coachingfederation.org/credentials-and-standards/performance-evaluations/pcc-markers
 
   coachkit lab                     open the lessons in JupyterLab
   coachkit app                     open the lessons as an app (no code shown)

@@ -916,12 +916,13 @@ def import_transcript(
     file = Path(file)
     session = load_transcript(file, coach=coach)
     if redact:
-        from .redact import redact as _redact
+        from .redaction import redact as _redact
 
         session = _redact(session)
-    title = re.sub(r"[_\s]+", " ", file.stem).strip() or "My session"
+    # a redacted session's id and title are redacted too ("Maya call.vtt" must not name Maya)
+    title = re.sub(r"[_\s]+", " ", Path(session.title).stem).strip() or "My session"
     session = replace(session, title=title, kind="full", level=None, focus=(), key=None,
                       topic=session.topic or "", description=session.description or "")
-    folder = Path(out).expanduser() / _slug(file.stem)
+    folder = Path(out).expanduser() / _slug(session.id)
     write_session(session, folder, consent=consent)
     return folder

@@ -263,7 +263,7 @@ def advice_phrases(session: Session) -> list[tuple[str, str]]:
     ...     Utterance("u1", "coach", "Sam", None, None, "Have you tried asking her? You should."),
     ...     Utterance("u2", "client", "Maya", None, None, "You should see my inbox.")))
     >>> advice_phrases(s)
-    [('u1', 'you should'), ('u1', 'have you tried')]
+    [('u1', 'have you tried'), ('u1', 'you should')]
     """
     _check_session(session)
     found = []

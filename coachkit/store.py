@@ -1,9 +1,10 @@
 """The ratings store: every rating sheet a learner saves, kept so that no mark is ever lost.
 
 SQLite through the standard library (WAL journal, one transaction per save, a busy timeout and retries
-so "database is locked" never reaches the user). The SQL is written once against a small backend seam
-(:class:`_Backend`: connection factory, parameter style, how a write transaction starts, how the schema
-version is kept), so a PostgreSQL backend for a group's JupyterHub can be added with the same schema.
+so "database is locked" never reaches the user), or PostgreSQL through psycopg for a group on JupyterHub
+(``postgresql://`` URL; see :mod:`coachkit._pg` and ``docs/cohort-mode.md``). The SQL is written once
+against a small backend seam (:class:`_Backend`: connection factory, parameter style, how a transaction
+starts, how the schema version is kept); both backends share one schema and one migration story.
 
 Where the store lives (``location=None``): ``COACHKIT_DB_URL``, else ``ratings.sqlite3`` in
 ``COACHKIT_HOME``, else in the user data folder (see :mod:`coachkit.settings`).
@@ -51,6 +52,8 @@ _BUSY_SECONDS = 60.0
 # Version 1 (coachkit 0.0.x): sheets (no group, no ethics_observed) and marks; version in PRAGMA user_version.
 # Version 2: sheets gain group_name, ethics_observed, revision and saved_at; a sessions table keeps
 #            imported transcripts; a meta table records the version (portable to PostgreSQL).
+# PostgreSQL stores start at version 2 with the same tables, plus what a shared database needs on top
+# (an owner column on every row, row-level security, the cohort membership table): see coachkit/_pg.py.
 
 _SCHEMA = [
     """CREATE TABLE IF NOT EXISTS meta (
@@ -104,11 +107,19 @@ _SHEET_COLUMNS = (
 
 class _Backend:
     """What differs between databases. SQL in this module is written with ``?`` placeholders and the
-    standard ``INSERT ... ON CONFLICT ... DO UPDATE`` upsert, which SQLite and PostgreSQL share."""
+    standard ``INSERT ... ON CONFLICT ... DO UPDATE`` upsert, which SQLite and PostgreSQL share.
+
+    A connection must offer ``execute(sql, params) -> cursor``, ``executemany``, ``in_transaction`` and
+    ``close`` (sqlite3's do; :mod:`coachkit._pg` wraps psycopg's)."""
 
     name = "base"
     placeholder = "?"
     begin_write = "BEGIN"
+    begin_read = "BEGIN"
+    #: Errors the store turns into a readable CoachkitError (retrying first when the database is busy).
+    retry_errors: tuple[type[BaseException], ...] = (sqlite3.OperationalError,)
+    #: Errors meaning "this is not a database the store can open".
+    open_errors: tuple[type[BaseException], ...] = (sqlite3.DatabaseError, OSError)
 
     def connect(self) -> Any:  # pragma: no cover - interface
         raise NotImplementedError
@@ -119,9 +130,33 @@ class _Backend:
     def is_busy(self, exc: BaseException) -> bool:
         return False
 
+    def is_disconnect(self, exc: BaseException, conn) -> bool:
+        """True when the connection to a database server was lost (the store reconnects and retries)."""
+        return False
+
+    def explain(self, exc: BaseException) -> str:
+        """The database's error as text for the user (never holding a password)."""
+        return str(exc)
+
     def legacy_version(self, conn) -> int:
         """The schema version of a store made before the meta table existed (0: none)."""
         return 0
+
+    def has_table(self, conn, name: str) -> bool:
+        return bool(conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone())
+
+    def table_count(self, conn) -> int:
+        return int(conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0])
+
+    def before_schema(self, conn) -> None:
+        """Called first in the transaction that checks (and creates or migrates) the schema."""
+
+    def schema_steps(self, version: int) -> list[str]:
+        """The statements that bring a store at ``version`` (0: empty) to :data:`SCHEMA_VERSION`."""
+        return list(_SCHEMA if version == 0 else _MIGRATE_1_TO_2)
+
+    def after_schema(self, conn, version: int) -> None:
+        """Called after the schema was created or migrated, in the same transaction."""
 
     def describe(self) -> str:  # pragma: no cover - interface
         raise NotImplementedError
@@ -172,10 +207,9 @@ def _backend_for(location: str | os.PathLike | None) -> _Backend:
     text = os.fspath(location)
     lowered = text.lower()
     if lowered.startswith(("postgresql:", "postgres:")):
-        raise CoachkitError(
-            "PostgreSQL store arrives with cohort mode (a later coachkit release); for now use a SQLite "
-            f"file: unset COACHKIT_DB_URL or point it at a file path (got {text.split('@')[-1]!r})"
-        )
+        from ._pg import _Postgres
+
+        return _Postgres(text)
     if lowered.startswith("sqlite:///"):
         text = text[len("sqlite:///") :]
     elif "://" in text:
@@ -217,8 +251,10 @@ def _int_or_none(value) -> int | None:
 
 
 class RatingStore:
-    """Where rating sheets are kept. ``location``: a SQLite file (or folder), ``:memory:``, or None for
-    the default place. A ``postgresql://`` URL is for a later release (a CoachkitError says so).
+    """Where rating sheets are kept. ``location``: a SQLite file (or folder), ``:memory:``, a
+    ``postgresql://user:password@host:port/database`` URL (a group's shared store: each person connects
+    as their own database role and the database lets them see only their own rows, and a facilitator
+    their group's), or None for the default place (``COACHKIT_DB_URL``, else ``COACHKIT_HOME``).
 
     ``save`` is cheap enough for every click: it writes only the marks that changed since this store
     last saved the sheet, in one transaction.
@@ -230,15 +266,23 @@ class RatingStore:
         self._lock = threading.RLock()
         # sheet id -> (revision, {marker: (evidenced, evidence, note)}) as this store last wrote it
         self._saved: dict[str, tuple[int, dict[str, tuple]]] = {}
+        self._conn = None
         try:
-            self._conn = self._retry(self._backend.connect)
-        except (sqlite3.DatabaseError, OSError) as exc:
-            raise CoachkitError(f"cannot open the ratings store {self.location}: {exc}") from None
+            self._conn = self._retry(self._backend.connect, failing=f"cannot open the ratings store {self.location}")
+        except self._backend.open_errors as exc:
+            raise CoachkitError(
+                f"cannot open the ratings store {self.location}: {self._backend.explain(exc)}"
+            ) from None
         try:
             self._retry(self._prepare)
-        except sqlite3.DatabaseError as exc:
+        except self._backend.open_errors as exc:
             self._conn.close()
-            raise CoachkitError(f"{self.location} is not a coachkit ratings store (or it is damaged): {exc}") from None
+            raise CoachkitError(
+                f"{self.location} is not a coachkit ratings store (or it is damaged): {self._backend.explain(exc)}"
+            ) from None
+        except BaseException:
+            self._conn.close()
+            raise
 
     # ------------------------------------------------------------------------------------- plumbing
 
@@ -264,16 +308,23 @@ class RatingStore:
             raise CoachkitError(f"the ratings store {self.location} is closed")
         return self._conn
 
-    def _retry(self, action: Callable[[], Any]) -> Any:
-        """Run ``action``, retrying while the database is busy (another process writing)."""
+    def _retry(self, action: Callable[[], Any], failing: str | None = None) -> Any:
+        """Run ``action``, retrying while the database is busy (another process writing), and after
+        reconnecting when a database server dropped the connection (a save is idempotent)."""
         deadline = time.monotonic() + _BUSY_SECONDS
         delay = 0.005
+        reconnects = 0
         while True:
             try:
                 return action()
-            except sqlite3.OperationalError as exc:
+            except self._backend.retry_errors as exc:
+                if self._conn is not None and reconnects < 5 and self._backend.is_disconnect(exc, self._conn):
+                    reconnects += 1
+                    self._reconnect()
+                    continue
                 if not self._backend.is_busy(exc):
-                    raise CoachkitError(f"the ratings store {self.location} failed: {exc}") from None
+                    prefix = failing or f"the ratings store {self.location} failed"
+                    raise CoachkitError(f"{prefix}: {self._backend.explain(exc)}") from None
                 if time.monotonic() > deadline:
                     raise CoachkitError(
                         f"the ratings store {self.location} stayed busy for {_BUSY_SECONDS:.0f} s (another "
@@ -281,6 +332,17 @@ class RatingStore:
                     ) from None
                 time.sleep(delay * (0.5 + random.random()))
                 delay = min(delay * 2, 0.25)
+
+    def _reconnect(self) -> None:
+        """Replace a lost server connection (called with the lock held); a failure is retried by the caller."""
+        try:
+            self._conn.close()
+        except Exception:  # the old connection is gone anyway
+            pass
+        try:
+            self._conn = self._backend.connect()
+        except self._backend.retry_errors:
+            time.sleep(0.2)  # the server may be restarting: the next attempt reconnects again
 
     def _once(self, body: Callable[[Any], Any]) -> Any:
         """Run ``body(conn)`` in one write transaction: committed whole, or rolled back whole."""
@@ -291,7 +353,10 @@ class RatingStore:
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
-                conn.execute("ROLLBACK")
+                try:
+                    conn.execute("ROLLBACK")
+                except self._backend.retry_errors:  # the connection is gone: nothing was committed
+                    pass
             raise
         return result
 
@@ -304,6 +369,7 @@ class RatingStore:
 
     def _prepare(self) -> None:
         def body(conn):
+            self._backend.before_schema(conn)
             version = self._read_version(conn)
             if version > SCHEMA_VERSION:
                 raise CoachkitError(
@@ -312,10 +378,9 @@ class RatingStore:
                 )
             if version == SCHEMA_VERSION:
                 return
-            steps = _SCHEMA if version == 0 else _MIGRATE_1_TO_2
             if version not in (0, 1):
                 raise CoachkitError(f"the ratings store {self.location} has unknown schema version {version}")
-            for statement in steps:
+            for statement in self._backend.schema_steps(version):
                 conn.execute(statement)
             conn.execute(
                 self._q(
@@ -324,23 +389,20 @@ class RatingStore:
                 ),
                 (str(SCHEMA_VERSION),),
             )
-            if hasattr(self._backend, "after_schema"):
-                self._backend.after_schema(conn, SCHEMA_VERSION)
+            self._backend.after_schema(conn, SCHEMA_VERSION)
 
         with self._lock:
             self._once(body)
 
     def _read_version(self, conn) -> int:
-        has_meta = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone()
-        if has_meta:
+        if self._backend.has_table(conn, "meta"):
             row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             if row:
                 return int(row[0])
         legacy = self._backend.legacy_version(conn)
         if legacy:
             return legacy
-        has_tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
-        if has_tables:
+        if self._backend.table_count(conn):
             raise CoachkitError(f"{self.location} is a database, but not a coachkit ratings store")
         return 0
 
@@ -421,13 +483,13 @@ class RatingStore:
 
     def _query_sheets(self, where: str, params: tuple, order: str, limit: int | None = None) -> list[RatingSheet]:
         with self._lock:
-            conn = self._connection()
             sql = f"SELECT {_SHEET_COLUMNS} FROM sheets{where} ORDER BY {order}"
             if limit:
                 sql += f" LIMIT {int(limit)}"
 
             def read():
-                conn.execute("BEGIN")  # one consistent snapshot for sheets and their marks
+                conn = self._connection()
+                conn.execute(self._backend.begin_read)  # one consistent snapshot for sheets and their marks
                 try:
                     rows = conn.execute(self._q(sql), params).fetchall()
                     ids = [r[0] for r in rows]
@@ -441,7 +503,8 @@ class RatingStore:
                         for m in conn.execute(self._q(marks_sql), part):
                             marks[m[0]].append(m[1:])
                 finally:
-                    conn.execute("COMMIT")
+                    if conn.in_transaction:
+                        conn.execute("COMMIT")
                 return rows, marks
 
             rows, marks = self._retry(read)

@@ -480,3 +480,19 @@ print("ok", len(table))
     run = subprocess.run([str(python), "-c", check], capture_output=True, text=True, cwd=tmp_path, env=env)
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stdout.strip() == f"ok {expected}"
+
+
+def test_a_redacted_import_names_no_one_in_its_folder_title_or_text(tmp_path):
+    from coachkit.library import import_transcript, load_session
+
+    source = tmp_path / "Maya call.vtt"
+    source.write_text(
+        "WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\nSam Okoro: Hi Maya, what would you like today?\n\n"
+        "2\n00:00:05.000 --> 00:00:09.000\nMaya: Sam, I want clarity.\n",
+        encoding="utf-8",
+    )
+    folder = import_transcript(source, coach="Sam Okoro", out=tmp_path / "lib", redact=True)
+    session = load_session(folder)
+    written = "".join(p.read_text(encoding="utf-8") for p in folder.iterdir()).lower()
+    assert "maya" not in folder.name.lower() and "maya" not in session.title.lower()
+    assert "maya" not in written and "sam" not in written and "okoro" not in written

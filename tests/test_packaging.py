@@ -57,7 +57,7 @@ def test_validate_accepts_the_shipped_framework():
 def test_validate_reports_file_and_line_without_a_traceback(tmp_path):
     bad = tmp_path / "framework.yaml"
     text = (ROOT / "coachkit" / "data" / "framework.yaml").read_text()
-    bad.write_text(text.replace("mindset: true", "mindset: maybe", 1))
+    bad.write_text(text.replace("        mindset: true", "        mindset: maybe", 1))
     line = next(i for i, s in enumerate(bad.read_text().splitlines(), 1) if "mindset: maybe" in s)
     out = _cli("validate", str(bad))
     assert out.returncode != 0

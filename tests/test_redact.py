@@ -9,7 +9,7 @@ import pytest
 from coachkit.errors import CoachkitError
 from coachkit.metrics import conversation_metrics
 from coachkit.model import AnswerKey, Decision, Session, Utterance
-from coachkit.redact import redact
+from coachkit.redaction import redact
 from coachkit.transcripts import load_transcript
 
 DATA = Path(__file__).parent / "data" / "transcripts"

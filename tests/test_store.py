@@ -1,4 +1,7 @@
-"""RatingStore: saving, resuming, history, export/import, forget, schema versions."""
+"""RatingStore: saving, resuming, history, export/import, forget, schema versions.
+
+Every test that takes ``store`` or ``location`` runs twice: against SQLite and against PostgreSQL (a
+throwaway cluster on 127.0.0.1; see tests/_store_backends.py). Cohort privacy is in test_store_postgres.py."""
 
 from __future__ import annotations
 
@@ -12,6 +15,8 @@ from coachkit.errors import CoachkitError
 from coachkit.model import AnswerKey, Decision, RatingSheet, Session, Utterance
 from coachkit.store import EXPORT_FORMAT, SCHEMA_VERSION, RatingStore
 
+from _store_backends import backend, location, pg_cluster, raw  # noqa: F401  (fixtures)
+
 
 @pytest.fixture(autouse=True)
 def _home(tmp_path, monkeypatch):
@@ -20,8 +25,8 @@ def _home(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def store(tmp_path):
-    with RatingStore(tmp_path / "ratings.sqlite3") as s:
+def store(location):
+    with RatingStore(location()) as s:
         yield s
 
 
@@ -56,8 +61,8 @@ def test_saving_again_updates_and_removes_marks(store):
     assert len(store) == 1
 
 
-def test_a_second_store_sees_changes_and_stale_snapshots_recover(tmp_path):
-    path = tmp_path / "r.sqlite3"
+def test_a_second_store_sees_changes_and_stale_snapshots_recover(location):
+    path = location("r")
     a, b = RatingStore(path), RatingStore(path)
     sheet = _sheet(m4_1=True)
     a.save(sheet)
@@ -110,22 +115,58 @@ def test_location_resolution(tmp_path, monkeypatch):
     assert RatingStore(folder).location == str(folder / "ratings.sqlite3")
 
 
-def test_postgresql_url_says_it_comes_later(monkeypatch):
-    monkeypatch.setenv("COACHKIT_DB_URL", "postgresql://ana:secret@db.example/coachkit")
-    with pytest.raises(CoachkitError, match="PostgreSQL store arrives with cohort mode") as err:
+def test_a_postgresql_url_that_cannot_be_reached_says_so_without_the_password(monkeypatch):
+    # Port 1 on loopback: nothing listens there, so the connection is refused at once.
+    monkeypatch.setenv("COACHKIT_DB_URL", "postgresql://ana:s3cret-pw@127.0.0.1:1/coachkit")
+    with pytest.raises(CoachkitError, match=r"cannot open the ratings store postgresql://ana:\*\*\*@127.0.0.1:1") as err:
         RatingStore()
-    assert "secret" not in str(err.value)
+    assert "s3cret-pw" not in str(err.value)
     with pytest.raises(CoachkitError, match="unknown store location"):
         RatingStore("mysql://x/y")
 
 
-def test_wal_and_schema_version(store, tmp_path):
+def test_schema_version_is_recorded_in_the_meta_table(store, location):
+    assert store.schema_version == SCHEMA_VERSION
+    assert raw(location(), "SELECT value FROM meta WHERE key = 'schema_version'") == [(str(SCHEMA_VERSION),)]
+
+
+def test_wal_and_schema_version(tmp_path):
+    store = RatingStore(tmp_path / "ratings.sqlite3")
     conn = sqlite3.connect(tmp_path / "ratings.sqlite3")
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == str(SCHEMA_VERSION)
     conn.close()
     assert store.schema_version == SCHEMA_VERSION
+    store.close()
+
+
+_VERSION_1 = [
+    """CREATE TABLE sheets (id TEXT PRIMARY KEY, session_id TEXT NOT NULL, rater TEXT NOT NULL,
+        rater_id TEXT NOT NULL, level_call TEXT, comments TEXT NOT NULL DEFAULT '',
+        finished INTEGER NOT NULL DEFAULT 0, created TEXT NOT NULL, updated TEXT NOT NULL)""",
+    """CREATE TABLE marks (sheet_id TEXT NOT NULL, marker TEXT NOT NULL, evidenced INTEGER,
+        evidence TEXT NOT NULL DEFAULT '[]', note TEXT NOT NULL DEFAULT '', PRIMARY KEY (sheet_id, marker))""",
+    """INSERT INTO sheets VALUES ('old1', 's1', 'ana', 'rid-1', 'ACC', '', 1,
+        '2024-05-01T10:00:00+00:00', '2024-05-01T10:30:00+00:00')""",
+    "INSERT INTO marks VALUES ('old1', '4.1', 1, '[\"u2\"]', 'praise'), ('old1', '6.6', NULL, '[]', '')",
+]
+
+
+def test_opens_and_migrates_a_version_1_store_on_postgresql(pg_cluster):  # noqa: F811
+    """The same migration on PostgreSQL, where the version is kept only in the meta table."""
+    url = pg_cluster.create_database("version_one")
+    raw(url, [*_VERSION_1, "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+              "INSERT INTO meta VALUES ('schema_version', '1')"])
+    with RatingStore(url) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        [old] = store.sheets()
+        assert old.id == "old1" and old.level_call == "ACC" and old.finished and old.group == ""
+        assert old.marks["4.1"].evidence == ("u2",) and old.marks["6.6"].evidenced is None
+        old.group = "g"
+        store.save(old)
+    with RatingStore(url) as store:
+        assert store.sheets()[0].group == "g"
 
 
 def test_opens_and_migrates_a_version_1_store(tmp_path):
@@ -161,20 +202,18 @@ def test_opens_and_migrates_a_version_1_store(tmp_path):
     assert RatingStore(path).sheets()[0].group == "g"
 
 
-def test_newer_or_foreign_database_is_refused(tmp_path):
-    newer = tmp_path / "newer.sqlite3"
+def test_newer_or_foreign_database_is_refused(location, backend, tmp_path):
+    newer = location("newer")
     RatingStore(newer).close()
-    conn = sqlite3.connect(newer)
-    conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
-    conn.commit(), conn.close()
+    raw(newer, "UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     with pytest.raises(CoachkitError, match="newer coachkit"):
         RatingStore(newer)
-    foreign = tmp_path / "foreign.sqlite3"
-    conn = sqlite3.connect(foreign)
-    conn.execute("CREATE TABLE invoices (n INTEGER)")
-    conn.commit(), conn.close()
+    foreign = location("foreign")
+    raw(foreign, "CREATE TABLE invoices (n INTEGER)")
     with pytest.raises(CoachkitError, match="not a coachkit ratings store"):
         RatingStore(foreign)
+    if backend != "sqlite":
+        return
     garbage = tmp_path / "garbage.sqlite3"
     garbage.write_bytes(b"this is not a database at all" * 200)
     with pytest.raises(CoachkitError, match="garbage.sqlite3"):
@@ -184,20 +223,21 @@ def test_newer_or_foreign_database_is_refused(tmp_path):
 # ------------------------------------------------------------------------------------- export / import
 
 
-def test_export_json_is_versioned_and_imports_idempotently(store, tmp_path):
+def test_export_json_is_versioned_and_imports_idempotently(store, tmp_path, location):
     a, b = _sheet(m4_1=True, m6_6=None), _sheet("s2", rater="bo", m7_6=False)
     store.save(a), store.save(b)
     path = store.export(tmp_path / "out" / "ratings.json")
     doc = json.loads(path.read_text(encoding="utf-8"))
     assert doc["format"] == EXPORT_FORMAT == "coachkit-ratings/1"
     assert doc["rater_id"] and doc["exported"] and len(doc["sheets"]) == 2
-    other = RatingStore(tmp_path / "other.sqlite3")
+    other = RatingStore(location("other"))
     first = other.import_file(path)
     assert (first.added, first.updated, first.unchanged) == (2, 0, 0)
     again = other.import_file(path)
     assert (again.added, again.updated, again.unchanged) == (0, 0, 2)
     assert sorted(s.id for s in other.sheets()) == sorted([a.id, b.id])
     assert {s.id: s for s in other.sheets()}[a.id] == a
+    other.close()
 
 
 def test_import_keeps_newer_local_work(store, tmp_path):
@@ -295,7 +335,7 @@ def test_keep_session_round_trips(store):
     assert store.session("other") is None
 
 
-def test_forget_deletes_transcript_and_every_rating_of_it(store, tmp_path):
+def test_forget_deletes_transcript_and_every_rating_of_it(store, location):
     store.keep_session(_session())
     for _ in range(3):
         store.save(_sheet("mine", m3_1=True))
@@ -304,9 +344,7 @@ def test_forget_deletes_transcript_and_every_rating_of_it(store, tmp_path):
     assert store.forget("mine") == 3
     assert store.session("mine") is None and store.sheets(session_id="mine") == []
     assert [s.id for s in store.sheets()] == [keep.id]
-    conn = sqlite3.connect(tmp_path / "ratings.sqlite3")
-    assert conn.execute("SELECT count(*) FROM marks").fetchone()[0] == 1  # no orphaned marks
-    conn.close()
+    assert raw(location(), "SELECT count(*) FROM marks") == [(1,)]  # no orphaned marks
 
 
 def test_sheet_dict_round_trip_and_validation():
@@ -326,8 +364,8 @@ def test_sheet_dict_round_trip_and_validation():
             RatingSheet.from_dict(bad)
 
 
-def test_closed_store_says_so(tmp_path):
-    store = RatingStore(tmp_path / "c.sqlite3")
+def test_closed_store_says_so(location):
+    store = RatingStore(location("c"))
     store.close()
     with pytest.raises(CoachkitError, match="closed"):
         store.save(_sheet())

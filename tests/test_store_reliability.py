@@ -1,5 +1,6 @@
 """The store never loses a mark: a process killed right after save() returns, and many processes saving
-at once. Each test runs real Python processes on a database under tmp_path."""
+at once. Each test runs real Python processes, against SQLite (a database under tmp_path) and against
+PostgreSQL (a throwaway cluster on 127.0.0.1; see tests/_store_backends.py)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from pathlib import Path
 import pytest
 
 from coachkit.store import RatingStore
+
+from _store_backends import backend, location, pg_cluster  # noqa: F401  (fixtures)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -71,10 +74,10 @@ def _env(tmp_path: Path) -> dict:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("kill_after", [1, 57, 160])
-def test_sigkill_right_after_save_loses_nothing(tmp_path, kill_after):
+def test_sigkill_right_after_save_loses_nothing(tmp_path, kill_after, location, backend):
     script = tmp_path / "writer.py"
     script.write_text(WRITER, encoding="utf-8")
-    db = tmp_path / "ratings.sqlite3"
+    db = location()
     proc = subprocess.Popen(
         [sys.executable, str(script), str(db)],
         stdout=subprocess.PIPE,
@@ -101,9 +104,10 @@ def test_sigkill_right_after_save_loses_nothing(tmp_path, kill_after):
     proc.stdout.close(), proc.stderr.close()
     assert proc.returncode == -signal.SIGKILL
 
-    conn = sqlite3.connect(db)
-    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    conn.close()
+    if backend == "sqlite":
+        conn = sqlite3.connect(db)
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        conn.close()
     with RatingStore(db) as store:
         saved = {s.id: s for s in store.sheets()}
     expected = {}
@@ -117,10 +121,11 @@ def test_sigkill_right_after_save_loses_nothing(tmp_path, kill_after):
 
 
 @pytest.mark.slow
-def test_eight_processes_saving_at_once_all_succeed(tmp_path):
+def test_eight_processes_saving_at_once_all_succeed(tmp_path, location, backend):
     script = tmp_path / "parallel.py"
     script.write_text(PARALLEL, encoding="utf-8")
-    db = tmp_path / "fresh" / "ratings.sqlite3"  # nobody has created it yet
+    # Nobody has created the store yet: every process may be the one that makes the schema.
+    db = str(tmp_path / "fresh" / "ratings.sqlite3") if backend == "sqlite" else location()
     go = tmp_path / "go"
     n = 15
     procs = [

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from coachkit.errors import CoachkitError
 from coachkit.metrics import conversation_metrics
 from coachkit.model import SPEAKERS
-from coachkit.redact import redact
+from coachkit.redaction import redact
 from coachkit.transcripts import load_transcript
 
 NAMES = ["Jordan Lee", "Maya", "Sam", "Ana"]

@@ -116,12 +116,12 @@ class SessionPicker(w.VBox):
         options = [(f"{r.title} ({r.level}, {r.kind})", r.id) for r in table.itertuples()]
         self.choice = w.Dropdown(options=options, description="Session", layout=w.Layout(width="640px"))
         self.area = w.VBox()
-        self.choice.observe(lambda ch: self.open(ch["new"]), "value")
+        self.choice.observe(lambda ch: self.show_session(ch["new"]), "value")
         super().__init__([w.HTML(f"<b>{esc(title)}</b>"), self.choice, self.area])
         if options:
-            self.open(options[0][1])
+            self.show_session(options[0][1])
 
-    def open(self, session_id: str) -> None:
+    def show_session(self, session_id: str) -> None:
         try:
             self.panel = RatingPanel(session_id, store=self.store)
             self.area.children = [self.panel]
@@ -151,13 +151,14 @@ class LevelsSideBySide(w.VBox):
 
         table = list_sessions()
         sessions = [load_session(i) for i in table["id"]]
-        scenarios = sorted({s.meta.get("scenario") for s in sessions if s.meta.get("scenario")})
+        scenarios = sorted({s.meta.get("scenario") for s in sessions if s.meta.get("scenario") and s.kind == "full"})
         if not scenarios:
             super().__init__([w.HTML("<p>No scenario coached at several levels is in the library.</p>")])
             return
         scenario = scenario or scenarios[0]
         order = {"ACC": 0, "PCC": 1, "MCC": 2, "below": -1}
-        trio = sorted([s for s in sessions if s.meta.get("scenario") == scenario], key=lambda s: order[s.level])
+        trio = sorted([s for s in sessions if s.meta.get("scenario") == scenario and s.kind == "full"],
+                      key=lambda s: order[s.level])
         self.sessions = trio
         fw = framework()
         rows = []

@@ -1,0 +1,389 @@
+"""The facilitator's live call: the group's ratings of one session against the assessor's key.
+
+:class:`GroupDashboard` shows, marker by marker and most disputed first, how the group split and what the
+assessor decided; both stay hidden until the facilitator reveals them (so nobody anchors on them), and
+participants stay anonymous unless the facilitator ticks *show names*. Sheets come from a
+:class:`~coachkit.group.SheetSource`: a shared folder, an upload box, or a ratings store (cohort mode).
+:class:`LiveCall` lets a facilitator set one up with no code; :class:`ExportMyRatings` is what a
+participant uses to send their ratings.
+
+Handlers are plain methods (``refresh``, ``reveal``, ``hide``, ``set_show_names``, ``add_uploads``), so
+tests drive the dashboard without a browser.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from pathlib import Path
+
+import ipywidgets as w
+
+from ..errors import CoachkitError
+from ..group import (
+    FileSource,
+    FolderSource,
+    GroupRatings,
+    SheetSource,
+    StoreSource,
+    dispute_order,
+    group_reliability,
+    group_summary,
+    sample_exports,
+)
+from ..model import Session
+from ..render import esc
+
+__all__ = ["GroupDashboard", "LiveCall", "ExportMyRatings"]
+
+_HEARD, _NOT, _UNSURE = "#0072B2", "#E69F00", "#BBBBBB"  # Okabe-Ito blue, orange; grey
+
+
+def _session(session) -> Session:
+    if isinstance(session, Session):
+        return session
+    if isinstance(session, (str, os.PathLike)):
+        from ..library import load_session
+
+        return load_session(session)
+    raise CoachkitError(f"the dashboard needs a session (an id or a Session), not {type(session).__name__}")
+
+
+def _source(source, session: Session, group: str | None) -> SheetSource:
+    if source is None:
+        return FileSource()
+    if hasattr(source, "load") and hasattr(source, "describe"):
+        return source
+    if hasattr(source, "sheets"):
+        return StoreSource(source, session.id, group)
+    if isinstance(source, (str, os.PathLike)):
+        return FolderSource(source)
+    raise CoachkitError(
+        f"the dashboard reads a shared folder, uploaded files or a ratings store, not {type(source).__name__}"
+    )
+
+
+def _labels(sheets) -> dict[str, str]:
+    """rater_id -> the name to show: the first name, with a short id where two people share it."""
+    by_name: dict[str, set[str]] = {}
+    for s in sheets:
+        by_name.setdefault(s.rater, set()).add(s.rater_id)
+    return {
+        s.rater_id: s.rater if len(by_name[s.rater]) == 1 else f"{s.rater} ({s.rater_id[:4]})" for s in sheets
+    }
+
+
+class GroupDashboard(w.VBox):
+    """The group's split against the key, per marker, most disputed first; hidden until revealed.
+
+    ``session``: an id or a Session. ``source``: a shared folder (path), a ratings store (anything with
+    ``sheets(session_id=..., group=...)``), a :class:`~coachkit.group.SheetSource`, or None for an upload
+    box. ``names``: show participants' names from the start (default: anonymous).
+    """
+
+    def __init__(self, session, source=None, *, group: str | None = None, names: bool = False,
+                 font_size: int = 20):
+        self.session = _session(session)
+        self.source = _source(source, self.session, group)
+        self.group = GroupRatings()
+        self.summary = None
+        self.revealed: set[str] = set()
+        self.show_names = bool(names)
+        self.font_size = int(font_size)
+        self.error = ""
+
+        big = w.Layout(height="40px")
+        self.refresh_button = w.Button(description="Refresh (late arrivals)", layout=big,
+                                       tooltip="read the ratings again")
+        self.refresh_button.on_click(lambda _: self.refresh())
+        self.next_button = w.Button(description="Reveal next marker", button_style="info", layout=big)
+        self.next_button.on_click(lambda _: self.reveal_next())
+        self.all_button = w.Button(description="Reveal all", button_style="warning", layout=big)
+        self.all_button.on_click(lambda _: self.reveal())
+        self.hide_button = w.Button(description="Hide again", layout=big)
+        self.hide_button.on_click(lambda _: self.hide())
+        self.names_box = w.Checkbox(value=self.show_names, description="show names", indent=False)
+        self.names_box.observe(lambda ch: self.set_show_names(ch["new"]), "value")
+        self.progress = w.IntProgress(min=0, max=1, value=0, description="Reading",
+                                      layout=w.Layout(display="none", width="360px"))
+        self.status = w.HTML()
+        self.board = w.HTML()
+        controls = [self.refresh_button, self.next_button, self.all_button, self.hide_button, self.names_box]
+        children = []
+        self.upload = None
+        if isinstance(self.source, FileSource):
+            self.upload = w.FileUpload(accept=".json", multiple=True, description="Add export files",
+                                       layout=w.Layout(height="40px", width="220px"))
+            self.upload.observe(lambda ch: self._uploaded(ch["new"]), "value")
+            controls.insert(0, self.upload)
+        children += [w.HBox(controls, layout=w.Layout(flex_flow="row wrap", align_items="center")),
+                     self.progress, self.status, self.board]
+        super().__init__(children)
+        self.refresh()
+
+    # ----------------------------------------------------------------------------- constructors
+    @classmethod
+    def from_folder(cls, session, folder, **kwargs) -> GroupDashboard:
+        """Read the export files in a shared folder (re-read on refresh)."""
+        return cls(session, FolderSource(folder), **kwargs)
+
+    @classmethod
+    def with_upload(cls, session, **kwargs) -> GroupDashboard:
+        """Collect export files through an upload box."""
+        return cls(session, FileSource(), **kwargs)
+
+    @classmethod
+    def from_store(cls, session, store, group: str | None = None, **kwargs) -> GroupDashboard:
+        """Read a group's sheets from a ratings store (a shared database)."""
+        return cls(session, StoreSource(store, _session(session).id, group), **kwargs)
+
+    @classmethod
+    def sample(cls, **kwargs) -> GroupDashboard:
+        """The lesson's fictional group: eight participants' exports of 'Farah and the stolen slides'."""
+        return cls("farah-credit-acc", FolderSource(sample_exports()), **kwargs)
+
+    # ------------------------------------------------------------------------------- handlers
+    def refresh(self) -> None:
+        """Read the ratings again (late arrivals join); what was revealed stays revealed."""
+        self.progress.layout.display = ""
+        try:
+            self.group = self.source.load(progress=self._progress)
+            summary = group_summary(self.group.for_session(self.session.id), self.session)
+            self.summary = dispute_order(summary)
+            self.error = ""
+        except CoachkitError as exc:
+            self.error = str(exc)
+        finally:
+            self.progress.layout.display = "none"
+        self._render()
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.max = max(total, 1)
+        self.progress.value = done
+
+    def reveal(self, marker: str | None = None) -> None:
+        """Reveal one marker's split and key, or every marker's (None)."""
+        if self.summary is None:
+            return
+        markers = list(self.summary["marker"])
+        if marker is None:
+            self.revealed = set(markers)
+        else:
+            if marker not in markers:
+                raise CoachkitError(f"marker {marker!r} is not on the board (it has {', '.join(markers)})")
+            self.revealed.add(marker)
+        self._render()
+
+    def reveal_next(self) -> str | None:
+        """Reveal the next marker in discussion order; returns it (None when all are shown)."""
+        if self.summary is None:
+            return None
+        for marker in self.summary["marker"]:
+            if marker not in self.revealed:
+                self.reveal(marker)
+                return marker
+        return None
+
+    def hide(self) -> None:
+        """Hide every split and the key again."""
+        self.revealed = set()
+        self._render()
+
+    def set_show_names(self, show: bool) -> None:
+        self.show_names = bool(show)
+        if self.names_box.value != self.show_names:
+            self.names_box.value = self.show_names
+        self._render()
+
+    def add_uploads(self, files) -> None:
+        """Add uploaded export files (``(name, bytes)`` pairs or the upload box's dicts) and refresh."""
+        if not isinstance(self.source, FileSource):
+            raise CoachkitError("this dashboard reads " + self.source.describe() + ", not uploaded files")
+        self.source.add(files)
+        self.refresh()
+
+    def _uploaded(self, value) -> None:
+        if not value:
+            return
+        self.add_uploads(list(value))
+        try:
+            self.upload.value = ()
+        except Exception:  # noqa: BLE001 - an older ipywidgets cannot clear it; the files are already read
+            pass
+
+    # -------------------------------------------------------------------------------- display
+    @property
+    def html(self) -> str:
+        """Everything the dashboard shows as text (the status line and the board)."""
+        return self.status.value + self.board.value
+
+    def _render(self) -> None:
+        fs = self.font_size
+        sheets = self.group.for_session(self.session.id)
+        labels = _labels(sheets)
+        n = len(sheets)
+        if self.show_names and sheets:
+            who = "Ratings from " + ", ".join(esc(labels[s.rater_id]) for s in sheets)
+        else:
+            who = f"Ratings from {n} participant{'s' if n != 1 else ''}"
+        parts = [f"<div style='font-size:{fs}px;margin:4px 0'><b>{esc(self.session.title)}</b> · {who}</div>"]
+        if self.error:
+            parts.append(f"<div style='color:#b00020;font-size:{fs - 4}px'>{esc(self.error)}</div>")
+        if self.group.problems:
+            k = len(self.group.problems)
+            if self.show_names:
+                items = "".join(f"<li>{esc(p)}</li>" for p in self.group.problems)
+                parts.append(f"<div style='color:#b00020;font-size:{fs - 6}px'>{k} file(s) skipped:<ul>{items}</ul></div>")
+            else:
+                parts.append(f"<div style='color:#b00020;font-size:{fs - 6}px'>{k} file(s) could not be read and "
+                             "were skipped (tick <i>show names</i> to see which).</div>")
+        if self.group.replaced:
+            parts.append(f"<div style='color:#555;font-size:{fs - 6}px'>{self.group.replaced} older attempt(s) "
+                         "left out: each participant's latest attempt counts.</div>")
+        self.status.value = "".join(parts)
+        self.board.value = self._board_html(sheets, labels)
+
+    def _board_html(self, sheets, labels) -> str:
+        fs = self.font_size
+        if self.summary is None or not sheets:
+            return (f"<div style='font-size:{fs}px;padding:12px;border:2px dashed #bbb'>No ratings of this session "
+                    "yet. Ask the group to export their ratings, then press <i>Refresh</i>.</div>")
+        n = len(sheets)
+        rows = []
+        calls = {m: {"heard": [], "not": []} for m in self.summary["marker"]}
+        if self.show_names:
+            for s in sheets:
+                for m, mark in s.marks.items():
+                    if m in calls and mark.evidenced is not None:
+                        calls[m]["heard" if mark.evidenced else "not"].append(labels[s.rater_id])
+        for rank, r in enumerate(self.summary.itertuples(index=False), 1):
+            head = (f"<td style='padding:6px 10px;vertical-align:top;white-space:nowrap'>{rank}.</td>"
+                    f"<td style='padding:6px 10px;vertical-align:top'><b>{esc(r.marker)}</b> {esc(r.title)}"
+                    f"<div style='font-size:{fs - 6}px;color:#555'>{int(r.n_raters)} of {n} decided</div></td>")
+            if r.marker not in self.revealed:
+                body = (f"<td colspan='2' class='ck-hidden' style='padding:6px 10px;color:#777;vertical-align:top'>"
+                        "hidden until revealed</td>")
+            else:
+                body = self._revealed_cells(r, n, calls[r.marker])
+            rows.append(f"<tr class='ck-group-row' data-marker='{esc(r.marker)}' style='border-top:1px solid #ddd'>"
+                        f"{head}{body}</tr>")
+        footer = ""
+        if len(self.revealed) == len(self.summary):
+            rel = group_reliability(sheets, self.session)
+            footer = (f"<div style='font-size:{fs - 4}px;margin-top:8px;max-width:60em'><b>How far the group agrees "
+                      f"with itself:</b> {esc(str(rel)).replace(chr(10), '<br>')}</div>")
+        return (f"<div class='ck-group-board' style='font-size:{fs}px;line-height:1.35'>"
+                f"<div style='font-size:{fs - 6}px;color:#555'>Most disputed first: the order to discuss them in.</div>"
+                f"<table style='border-collapse:collapse'>{''.join(rows)}</table>{footer}</div>")
+
+    def _revealed_cells(self, r, n, calls) -> str:
+        fs = self.font_size
+        heard = int(r.n_evidenced)
+        not_heard = int(r.n_raters) - heard
+        unsure = int(r.n_unsure)
+        width = 260
+        total = max(n, 1)
+        bar = "".join(
+            f"<span style='display:inline-block;height:22px;width:{width * k // total}px;background:{c}'></span>"
+            for k, c in ((heard, _HEARD), (not_heard, _NOT), (unsure, _UNSURE)) if k
+        )
+        share = "" if r.evidenced_share != r.evidenced_share else f" ({r.evidenced_share:.0%} of those who decided)"
+        words = f"{heard} heard it · {not_heard} did not · {unsure} unsure{share}"
+        names = ""
+        if self.show_names and (calls["heard"] or calls["not"]):
+            names = (f"<div style='font-size:{fs - 6}px;color:#333'>heard: {esc(', '.join(calls['heard']) or '-')}"
+                     f"; did not: {esc(', '.join(calls['not']) or '-')}</div>")
+        if r.assessor is None:
+            key = "<span style='color:#555'>no answer key</span>"
+        else:
+            agree = "" if r.agreement != r.agreement else f"<div style='font-size:{fs - 6}px'>{r.agreement:.0%} of the group agree</div>"
+            key = (f"<b style='color:#009E73'>✓ the assessor heard it</b>" if r.assessor
+                   else "<b style='color:#D55E00'>✗ the assessor did not hear it</b>") + agree
+        return (f"<td style='padding:6px 10px;vertical-align:top'><div class='ck-split' style='display:flex;"
+                f"border:1px solid #999;width:{width}px'>{bar}</div><div style='font-size:{fs - 4}px'>{esc(words)}</div>"
+                f"{names}</td><td class='ck-key' style='padding:6px 10px;vertical-align:top'>{key}</td>")
+
+
+class LiveCall(w.VBox):
+    """Set up a live call with no code: choose the session, then where the group's export files come from."""
+
+    def __init__(self, store=None):
+        from ..library import list_sessions
+
+        table = list_sessions()
+        self.store = store
+        options = [(f"{r.title} ({r.level}, {r.kind})", r.id) for r in table.itertuples()]
+        self.choice = w.Dropdown(options=options, description="Session", layout=w.Layout(width="620px"))
+        self.how = w.ToggleButtons(options=["upload files", "shared folder"], value="upload files",
+                                   description="Ratings from")
+        self.folder = w.Text(placeholder="the shared folder, e.g. a synced Drive folder", description="Folder",
+                             layout=w.Layout(width="620px"))
+        self.open_button = w.Button(description="Open the dashboard", button_style="primary")
+        self.open_button.on_click(lambda _: self.open())
+        self.message = w.HTML()
+        self.area = w.VBox()
+        super().__init__([self.choice, self.how, self.folder, self.open_button, self.message, self.area])
+
+    def open(self, session_id: str | None = None, how: str | None = None, folder: str | None = None):
+        session_id = session_id or self.choice.value
+        how = how or self.how.value
+        folder = self.folder.value if folder is None else folder
+        try:
+            if how == "shared folder":
+                if not folder.strip():
+                    raise CoachkitError("type the shared folder's path first")
+                board = GroupDashboard.from_folder(session_id, Path(folder.strip()).expanduser())
+            elif how == "upload files":
+                board = GroupDashboard.with_upload(session_id)
+            else:
+                raise CoachkitError(f"unknown choice {how!r}: choose 'upload files' or 'shared folder'")
+        except CoachkitError as exc:
+            self.message.value = f"<p style='color:#b00020'>{esc(exc)}</p>"
+            return None
+        self.message.value = ""
+        self.area.children = [board]
+        return board
+
+
+class ExportMyRatings(w.VBox):
+    """For a participant: save your ratings of one session as a file to send to the facilitator."""
+
+    def __init__(self, store=None, folder=None):
+        from ..settings import home, remembered_name
+
+        if store is None:
+            from ..store import RatingStore
+
+            store = RatingStore()
+        self.store = store
+        self.folder = Path(folder) if folder is not None else home() / "exports"
+        self.name = w.Text(value=remembered_name(), description="Your name")
+        self.session = w.Dropdown(description="Session", options=[], layout=w.Layout(width="520px"))
+        self.name.observe(lambda ch: self._sessions(), "value")
+        self.button = w.Button(description="Export my ratings", button_style="primary")
+        self.button.on_click(lambda _: self.export())
+        self.result = w.HTML()
+        super().__init__([self.name, self.session, self.button, self.result])
+        self._sessions()
+
+    def _sessions(self) -> None:
+        ids = sorted({s.session_id for s in self.store.sheets(rater=self.name.value.strip())}) if self.name.value.strip() else []
+        self.session.options = ids
+
+    def export(self, name: str | None = None, session_id: str | None = None) -> Path | None:
+        from ..library import _slug
+
+        name = (name or self.name.value).strip()
+        session_id = session_id or self.session.value
+        if not name or not session_id:
+            self.result.value = "<p style='color:#b00020'>Type your name and choose a session you have rated.</p>"
+            return None
+        target = self.folder / f"{_slug(name)}-{session_id}.json"
+        path = self.store.export(target, rater=name, session_id=session_id)
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        self.result.value = (
+            f"<p>Saved as <code>{esc(path)}</code>. "
+            f"<a download='{esc(path.name)}' href='data:application/json;base64,{data}'>Download it</a> and send it "
+            "to your facilitator (or drop it into the group's shared folder).</p>"
+        )
+        return path
