@@ -56,7 +56,10 @@ _EXPORTS = {
     "agreement_by": "scoring",
     "RatingStore": "store",
     "group_summary": "group",
+    "group_reliability": "group",
+    "load_exports": "group",
     "observation_report": "report",
+    "competency_review": "report",
 }
 
 __all__ = ["CoachkitError", "FormatError", "__version__", "framework", *_EXPORTS]

@@ -9,13 +9,16 @@ import csv
 import json
 import sqlite3
 
+import _store_backends
 import pytest
+from _store_backends import raw
 
 from coachkit.errors import CoachkitError
 from coachkit.model import AnswerKey, Decision, RatingSheet, Session, Utterance
 from coachkit.store import EXPORT_FORMAT, SCHEMA_VERSION, RatingStore
 
-from _store_backends import backend, location, pg_cluster, raw  # noqa: F401  (fixtures)
+# The shared fixtures (both backends; the PostgreSQL cluster).
+backend, location, pg_cluster = _store_backends.backend, _store_backends.location, _store_backends.pg_cluster
 
 
 @pytest.fixture(autouse=True)
@@ -153,7 +156,7 @@ _VERSION_1 = [
 ]
 
 
-def test_opens_and_migrates_a_version_1_store_on_postgresql(pg_cluster):  # noqa: F811
+def test_opens_and_migrates_a_version_1_store_on_postgresql(pg_cluster):
     """The same migration on PostgreSQL, where the version is kept only in the meta table."""
     url = pg_cluster.create_database("version_one")
     raw(url, [*_VERSION_1, "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",

@@ -13,11 +13,13 @@ import textwrap
 import time
 from pathlib import Path
 
+import _store_backends
 import pytest
 
 from coachkit.store import RatingStore
 
-from _store_backends import backend, location, pg_cluster  # noqa: F401  (fixtures)
+# The shared fixtures (both backends; the PostgreSQL cluster).
+backend, location, pg_cluster = _store_backends.backend, _store_backends.location, _store_backends.pg_cluster
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -109,8 +109,8 @@ def test_submitting_shows_feedback_with_the_assessors_note_and_quoted_lines(tmp_
     store = ck.RatingStore(tmp_path / "r.sqlite3")
     panel = RatingPanel(_session(), store=store, rater="Ana")
     panel.form.start("Ana")
-    panel.form.toggles["4.1"].value = "not evidenced"
-    panel.form.toggles["6.6"].value = "not evidenced"
+    panel.form.toggles["4.1"].value = "not"
+    panel.form.toggles["6.6"].value = "not"
     panel.form.submit()
     html = panel.feedback.details.value
     assert "Names the thinking Maya has already done" in html

@@ -1,6 +1,8 @@
 """The kit's widgets: thin views over the core. Only this package imports ipywidgets."""
 
 from .feedback import CalibrationDashboard, FeedbackView, MetricsPanel
+from .group import ExportMyRatings, GroupDashboard, LiveCall
+from .keyeditor import KeyEditor
 from .markers import MarkerBrowser, MarkerDrill
 from .panels import (
     BringYourOwn,
@@ -18,8 +20,12 @@ from .transcript import TranscriptView
 __all__ = [
     "BringYourOwn",
     "CalibrationDashboard",
+    "ExportMyRatings",
     "FeedbackView",
+    "GroupDashboard",
+    "KeyEditor",
     "LevelsSideBySide",
+    "LiveCall",
     "MarkerBrowser",
     "MarkerDrill",
     "MetricsPanel",

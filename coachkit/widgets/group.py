@@ -261,7 +261,7 @@ class GroupDashboard(w.VBox):
                     f"<td style='padding:6px 10px;vertical-align:top'><b>{esc(r.marker)}</b> {esc(r.title)}"
                     f"<div style='font-size:{fs - 6}px;color:#555'>{int(r.n_raters)} of {n} decided</div></td>")
             if r.marker not in self.revealed:
-                body = (f"<td colspan='2' class='ck-hidden' style='padding:6px 10px;color:#777;vertical-align:top'>"
+                body = ("<td colspan='2' class='ck-hidden' style='padding:6px 10px;color:#777;vertical-align:top'>"
                         "hidden until revealed</td>")
             else:
                 body = self._revealed_cells(r, n, calls[r.marker])
@@ -297,7 +297,7 @@ class GroupDashboard(w.VBox):
             key = "<span style='color:#555'>no answer key</span>"
         else:
             agree = "" if r.agreement != r.agreement else f"<div style='font-size:{fs - 6}px'>{r.agreement:.0%} of the group agree</div>"
-            key = (f"<b style='color:#009E73'>✓ the assessor heard it</b>" if r.assessor
+            key = ("<b style='color:#009E73'>✓ the assessor heard it</b>" if r.assessor
                    else "<b style='color:#D55E00'>✗ the assessor did not hear it</b>") + agree
         return (f"<td style='padding:6px 10px;vertical-align:top'><div class='ck-split' style='display:flex;"
                 f"border:1px solid #999;width:{width}px'>{bar}</div><div style='font-size:{fs - 4}px'>{esc(words)}</div>"

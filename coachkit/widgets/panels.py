@@ -53,9 +53,10 @@ class RatingPanel(w.VBox):
         self.store = _store(store)
         self.controller = RatingController(self.session, self.store)
         focus = self.session.focus if (focus_only or (focus_only is None and self.session.kind == "excerpt")) else None
-        self.transcript = TranscriptView(self.session, recording=recording)
+        self.transcript = TranscriptView(self.session, recording=recording, height="72vh")
         self.form = RatingForm(markers=focus or None, name=rater if rater is not None else remembered_name(),
-                               picked=lambda: list(self.transcript.selected))
+                               picked=lambda: list(self.transcript.selected),
+                               marker_height="none" if focus else "44vh")
         self.feedback = FeedbackView()
         self.form.on_start(self._start)
         self.form.on_change(self.controller.mark)
@@ -65,7 +66,10 @@ class RatingPanel(w.VBox):
         if self.session.key is None:
             self.form.submit_button.description = "Finish my self-rating"
         header = w.HTML(self._header())
-        super().__init__([header, self.transcript, w.HTML("<h3>Your ratings</h3>"), self.form, self.feedback])
+        self.transcript.layout = w.Layout(width="52%")
+        self.form.layout = w.Layout(width="48%", padding="0 0 0 10px")
+        side_by_side = w.HBox([self.transcript, self.form], layout=w.Layout(width="100%", align_items="flex-start"))
+        super().__init__([header, side_by_side, self.feedback])
 
     def _header(self) -> str:
         s = self.session
@@ -104,7 +108,7 @@ class RatingPanel(w.VBox):
 class SessionPicker(w.VBox):
     """Choose a session from the library (filtered by kind, level or a list of ids), then rate it."""
 
-    def __init__(self, ids=None, kind=None, store=None, title="Choose a session"):
+    def __init__(self, ids=None, kind=None, store=None, title="Choose a session", first: str | None = None):
         from ..library import list_sessions
 
         table = list_sessions()
@@ -114,12 +118,13 @@ class SessionPicker(w.VBox):
             table = table[table["kind"] == kind]
         self.store = store
         options = [(f"{r.title} ({r.level}, {r.kind})", r.id) for r in table.itertuples()]
-        self.choice = w.Dropdown(options=options, description="Session", layout=w.Layout(width="640px"))
+        start = first if first in [v for _, v in options] else (options[0][1] if options else None)
+        self.choice = w.Dropdown(options=options, value=start, description="Session", layout=w.Layout(width="640px"))
         self.area = w.VBox()
         self.choice.observe(lambda ch: self.show_session(ch["new"]), "value")
         super().__init__([w.HTML(f"<b>{esc(title)}</b>"), self.choice, self.area])
-        if options:
-            self.show_session(options[0][1])
+        if start:
+            self.show_session(start)
 
     def show_session(self, session_id: str) -> None:
         try:

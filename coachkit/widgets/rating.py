@@ -19,9 +19,9 @@ from ..render import esc
 
 __all__ = ["RatingForm", "parse_ids"]
 
-_CHOICES = ("evidenced", "not evidenced", "unsure")
-_VALUE = {"evidenced": True, "not evidenced": False, "unsure": None}
-_LABEL = {True: "evidenced", False: "not evidenced", None: "unsure"}
+_CHOICES = ("evidenced", "not", "unsure")
+_VALUE = {"evidenced": True, "not": False, "unsure": None}
+_LABEL = {True: "evidenced", False: "not", None: "unsure"}
 
 
 def parse_ids(text: str) -> list[str]:
@@ -47,7 +47,8 @@ class RatingForm(w.VBox):
     transcript view, for the "use picked lines" button.
     """
 
-    def __init__(self, markers: Sequence[str] | None = None, name: str = "", picked: Callable[[], list] | None = None):
+    def __init__(self, markers: Sequence[str] | None = None, name: str = "", picked: Callable[[], list] | None = None,
+                 marker_height: str = "none"):
         fw = framework()
         self.marker_ids = tuple(markers) if markers else fw.marker_ids
         for mid in self.marker_ids:
@@ -84,16 +85,17 @@ class RatingForm(w.VBox):
                 m = fw.marker(mid)
                 label = w.HTML(
                     f'<span title="{esc(m.description)}"><b>{esc(mid)}</b> {esc(m.title)}</span>',
-                    layout=w.Layout(width="330px"),
+                    layout=w.Layout(width="215px"),
                 )
-                toggle = w.ToggleButtons(options=_CHOICES, value=None, style={"button_width": "105px"},
-                                         tooltips=["I heard it", "I did not hear it", "I cannot tell yet"])
+                toggle = w.ToggleButtons(options=_CHOICES, value=None, style={"button_width": "74px"},
+                                         layout=w.Layout(width="250px", flex="0 0 auto"),
+                                         tooltips=["I heard it", "not evidenced: I did not hear it", "I cannot tell yet"])
                 toggle.observe(lambda ch, mid=mid: self._toggle_changed(mid, ch["new"]), "value")
-                summary = w.HTML(layout=w.Layout(width="240px"))
+                summary = w.HTML(layout=w.Layout(width="110px"))
                 self.toggles[mid] = toggle
                 self.summaries[mid] = summary
-                rows.append(w.HBox([label, toggle, summary], layout=w.Layout(align_items="center")))
-            groups.append(w.VBox(rows))
+                rows.append(w.HBox([label, toggle, summary], layout=w.Layout(align_items="center", flex="0 0 auto")))
+            groups.append(w.VBox(rows, layout=w.Layout(flex="0 0 auto")))
 
         self.editor_title = w.HTML()
         self.evidence_text = w.Text(placeholder="line ids, e.g. u12 u14", description="Lines",
@@ -102,19 +104,21 @@ class RatingForm(w.VBox):
         self.use_picked = w.Button(description="use the picked lines", tooltip="the lines you clicked in the transcript")
         self.use_picked.on_click(lambda _: self.set_evidence(self.active, list(self._picked())))
         self.note_text = w.Textarea(placeholder="what you heard (optional)", description="Note",
-                                    continuous_update=False, layout=w.Layout(width="560px", height="52px"))
+                                    continuous_update=False, layout=w.Layout(width="95%", height="52px"))
         self.note_text.observe(lambda ch: self.set_note(self.active, ch["new"]), "value")
         self.editor = w.VBox([self.editor_title, w.HBox([self.evidence_text, self.use_picked]), self.note_text],
                              layout=w.Layout(border="1px solid #bbb", padding="6px", margin="6px 0"))
 
-        self.level = w.ToggleButtons(options=LEVELS, value=None, description="Your call",
+        self.level = w.ToggleButtons(options=LEVELS, value=None, description="Your call", style={"button_width": "70px"},
                                      tooltips=["ACC level", "PCC level", "MCC level", "below the ACC standard"])
         self.level.observe(lambda ch: self.set_level(ch["new"]), "value")
         self.submit_button = w.Button(description="Compare with the assessor", button_style="success",
                                       layout=w.Layout(width="260px"))
         self.submit_button.on_click(lambda _: self.submit())
 
-        self.body = w.VBox([w.HBox([self.progress_bar, self.progress]), *groups, self.editor,
+        self.markers_box = w.VBox(groups, layout=w.Layout(max_height=marker_height, overflow_y="auto",
+                                                          border="1px solid #ddd", padding="0 6px"))
+        self.body = w.VBox([w.HBox([self.progress_bar, self.progress]), self.editor, self.markers_box,
                             w.HTML("<b>Overall, what level is this coaching?</b>"), self.level, self.submit_button])
         self._set_enabled(False)
         self._select(self.active)

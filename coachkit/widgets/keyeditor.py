@@ -1,0 +1,317 @@
+"""KeyEditor: a facilitator turns their own recording's transcript into a library session with an answer key.
+
+The facilitator imports a transcript, rates all 37 markers as the assessor (evidence lines for each marker
+heard; for a marker not heard, the lines where it could have been shown; a note for every marker), sets
+the level and a short summary, and saves a session folder into their library folder. The saved folder is
+checked as ``coachkit validate`` checks it, and found by ``list_sessions()`` once the folder is in
+``COACHKIT_LIBRARY``.
+
+:class:`KeyDraft` holds the work and does the saving (plain Python, no widgets: tests drive it directly);
+:class:`KeyEditor` is the view: a transcript to pick lines from and the rating form, reused from the
+lessons.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+
+import ipywidgets as w
+
+from ..controller import RatingController
+from ..errors import CoachkitError
+from ..framework import framework
+from ..model import LEVELS, AnswerKey, Decision, Session, check_level
+from ..render import esc, table_html
+from .rating import RatingForm
+from .transcript import TranscriptView
+
+__all__ = ["KeyDraft", "KeyEditor", "default_library", "DEMO_TRANSCRIPT"]
+
+#: The fictional demo transcript shipped with the kit (lesson 08 works on it when there is no recording).
+DEMO_TRANSCRIPT = Path(__file__).resolve().parent.parent / "data" / "demo_transcript.vtt"
+
+
+def default_library() -> Path:
+    """Where authored sessions go by default: the first ``COACHKIT_LIBRARY`` folder, else ``library`` in
+    ``COACHKIT_HOME`` (the kit's own folder), so nothing is written anywhere else unasked."""
+    from ..settings import home, library_paths
+
+    paths = library_paths()
+    return paths[0] if paths else home() / "library"
+
+
+@contextmanager
+def _library_added(folder: Path):
+    """``COACHKIT_LIBRARY`` with ``folder`` added, for the time of the block (always restored)."""
+    old = os.environ.get("COACHKIT_LIBRARY")
+    parts = [p for p in (old or "").split(os.pathsep) if p.strip()]
+    if str(folder) not in parts:
+        parts.append(str(folder))
+    os.environ["COACHKIT_LIBRARY"] = os.pathsep.join(parts)
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("COACHKIT_LIBRARY", None)
+        else:
+            os.environ["COACHKIT_LIBRARY"] = old
+
+
+class KeyDraft:
+    """An answer key being written for one transcript, by one assessor.
+
+    >>> from coachkit.transcripts import load_transcript
+    >>> draft = KeyDraft(load_transcript(DEMO_TRANSCRIPT, coach="Sam"), assessor="Mira")
+    >>> draft.mark("3.1", True, ["u5"], "Asks what she wants from the session")
+    >>> len(draft.problems()) > 0
+    True
+    """
+
+    def __init__(self, session: Session, assessor: str = "", title: str | None = None):
+        if not isinstance(session, Session):
+            raise CoachkitError(f"a key is written for a Session (a loaded transcript), not {type(session).__name__}")
+        self.session = session
+        self.controller = RatingController(session, store=None)
+        self.title = title or Path(session.title).stem.replace("_", " ").strip() or "My session"
+        self.level: str | None = None
+        self.summary = ""
+        self.consent = "client-agreed"
+        self.topic = session.topic or ""
+        if assessor:
+            self.start(assessor)
+
+    # --------------------------------------------------------------------------- what the form sends
+    def start(self, assessor: str) -> None:
+        """Begin (or go on) as this assessor."""
+        if self.controller.sheet is None:
+            self.controller.start(assessor)
+        else:
+            self.controller.sheet.rater = assessor.strip() or self.controller.sheet.rater
+
+    @property
+    def assessor(self) -> str:
+        return self.controller.sheet.rater if self.controller.sheet else ""
+
+    def mark(self, marker_id: str, evidenced: bool | None, lines=(), note: str = "") -> None:
+        """One marker: heard (``lines`` = the evidence) or not (``lines`` = where it could have been shown)."""
+        if self.controller.sheet is None:
+            raise CoachkitError("type the assessor's name and press Start first")
+        self.controller.mark(marker_id, evidenced, lines, note)
+
+    def set_level(self, level: str | None) -> None:
+        self.level = check_level(level)
+
+    @property
+    def session_id(self) -> str:
+        from ..library import _slug
+
+        return _slug(self.title)
+
+    # --------------------------------------------------------------------------------- checking
+    def problems(self) -> list[str]:
+        """What still stands between this draft and a key that passes ``coachkit validate``, in plain words."""
+        out: list[str] = []
+        marks = self.controller.sheet.marks if self.controller.sheet else {}
+        ids = framework().marker_ids
+        open_ = [m for m in ids if m not in marks or marks[m].evidenced is None]
+        if open_:
+            out.append(f"decide every marker, heard or not (still open or unsure: {', '.join(open_)})")
+        no_lines = [m for m in ids if m in marks and marks[m].evidenced and not marks[m].evidence]
+        if no_lines:
+            out.append(f"cite the lines for each marker heard (no lines yet: {', '.join(no_lines)})")
+        no_note = [m for m in ids if m in marks and marks[m].evidenced is not None and not marks[m].note.strip()]
+        if no_note:
+            out.append(f"write a note for each marker, in an assessor's voice (no note yet: {', '.join(no_note)})")
+        if self.level is None:
+            out.append(f"choose the session's level ({', '.join(LEVELS)})")
+        if not self.summary.strip():
+            out.append("write a short summary of the session")
+        if not self.title.strip():
+            out.append("give the session a title")
+        return out
+
+    def key(self, version: int = 1) -> AnswerKey:
+        """The answer key as it stands (a CoachkitError listing what is missing, if anything is)."""
+        problems = self.problems()
+        if problems:
+            raise CoachkitError("the key is not finished: " + "; ".join(problems))
+        decisions = {}
+        for m, mark in self.controller.sheet.marks.items():
+            if mark.evidenced:
+                decisions[m] = Decision(True, tuple(mark.evidence), mark.note.strip())
+            else:
+                decisions[m] = Decision(False, (), mark.note.strip(), tuple(mark.evidence))
+        return AnswerKey(self.level, self.summary.strip(), version, decisions, assessor=self.assessor)
+
+    # ----------------------------------------------------------------------------------- saving
+    def save(self, library: str | os.PathLike | None = None, overwrite: bool = False) -> Path:
+        """Write the session with its key into ``library`` (default :func:`default_library`); returns the
+        session folder. The folder is checked as ``coachkit validate`` checks it before this returns.
+        Saving again over one's own earlier key needs ``overwrite=True`` and raises the key's version."""
+        from ..library import SESSION_FILE, load_session, validate_paths, write_session
+
+        library = Path(library).expanduser() if library is not None else default_library()
+        folder = library / self.session_id
+        version = 1
+        if (folder / SESSION_FILE).is_file():
+            if not overwrite:
+                raise CoachkitError(f"{folder} already holds a session: tick 'replace' (overwrite=True) to save over it")
+            try:
+                old = load_session(folder)
+                version = (old.key.version + 1) if old.key else 1
+            except CoachkitError:
+                version = 1
+        key = self.key(version)
+        session = replace(self.session, title=self.title.strip(), kind="full", level=self.level, focus=(),
+                          topic=self.topic, key=key)
+        write_session(session, folder, consent=self.consent, overwrite=overwrite)
+        problems = validate_paths([folder])
+        if problems:  # write_session checks first, so this means a rule changed under us: say so, loudly
+            raise CoachkitError("saved, but the session does not pass validate: " + "; ".join(map(str, problems)))
+        return folder
+
+    def listing(self, library: str | os.PathLike | None = None):
+        """The row ``list_sessions()`` shows for the saved session, with ``library`` in ``COACHKIT_LIBRARY``."""
+        from ..library import list_sessions
+
+        library = Path(library).expanduser() if library is not None else default_library()
+        with _library_added(library):
+            table = list_sessions()
+        return table[table["id"] == self.session_id]
+
+
+class KeyEditor(w.VBox):
+    """Write an answer key for your own recording's transcript, and save it into your library folder.
+
+    ``transcript``: a path to a .vtt/.srt/.txt file, or a loaded Session; ``coach``: the coach's speaker
+    name; ``speakers``: renames (e.g. ``{"Zoom User 3": "Elif"}``). ``library``: where to save (default:
+    :func:`default_library`). Without a transcript, an upload box starts the work.
+    """
+
+    def __init__(self, transcript=None, coach: str | None = None, speakers=None, library=None, assessor: str = ""):
+        self.library = w.Text(value=str(Path(library).expanduser() if library is not None else default_library()),
+                              description="Library", layout=w.Layout(width="640px"))
+        self.upload = w.FileUpload(accept=".vtt,.srt,.txt", multiple=False, description="Upload transcript")
+        self.upload.observe(lambda ch: self._uploaded(ch["new"]), "value")
+        self.coach = w.Text(value=coach or "", description="Coach's name", placeholder="as in the transcript")
+        self.message = w.HTML()
+        self.area = w.VBox()
+        self.draft: KeyDraft | None = None
+        self._assessor = assessor
+        super().__init__([w.HBox([self.upload, self.coach]), self.message, self.area])
+        if transcript is not None:
+            self.load(transcript, coach=coach, speakers=speakers)
+
+    @classmethod
+    def demo(cls, library=None, assessor: str = "") -> KeyEditor:
+        """Start on the fictional demo transcript (Sam coaching Elif), so every step can be tried first."""
+        editor = cls(DEMO_TRANSCRIPT, coach="Sam", speakers={"Zoom User 3": "Elif"}, library=library,
+                     assessor=assessor)
+        editor.title.value = "Elif and the regional office (demo)"
+        editor.consent.value = "fictional"
+        return editor
+
+    # ------------------------------------------------------------------------------ loading
+    def _uploaded(self, value) -> None:
+        import tempfile
+
+        if not value:
+            return
+        f = value[0]
+        folder = Path(tempfile.mkdtemp(prefix="coachkit-key-"))
+        path = folder / Path(f["name"]).name
+        path.write_bytes(bytes(f["content"]))
+        self.load(path, coach=self.coach.value.strip() or None)
+
+    def load(self, transcript, coach: str | None = None, speakers=None) -> None:
+        """Show a transcript (a path or a Session) and an empty key to write for it."""
+        from ..transcripts import load_transcript
+
+        try:
+            session = transcript if isinstance(transcript, Session) else load_transcript(
+                transcript, coach=coach, speakers=speakers)
+            self.draft = KeyDraft(session)
+        except CoachkitError as exc:
+            self.message.value = f"<p style='color:#b00020'>{esc(exc)}</p>"
+            return
+        notes = "".join(f"<li>{esc(n)}</li>" for n in session.notes)
+        self.message.value = (f"<p><b>{esc(session.title)}</b>: {len(session.utterances)} turns.</p>"
+                              + (f"<ul>{notes}</ul>" if notes else ""))
+        self._build()
+
+    def _build(self) -> None:
+        d = self.draft
+        self.transcript = TranscriptView(d.session)
+        self.form = RatingForm(name=self._assessor, picked=lambda: list(self.transcript.selected))
+        self.form.name.description = "Assessor"
+        self.form.name.placeholder = "your name, as the assessor"
+        self.form.start_button.description = "Start the key"
+        self.form.level.description = "Level"
+        self.form.note_text.placeholder = "why, in an assessor's voice (every marker needs one)"
+        self.form.evidence_text.placeholder = "heard: the lines; not heard: where it could have been shown"
+        # the form's own button compares a learner with a key; here there is no key yet: check it instead
+        self.form.submit_button.layout.display = "none"
+        self.form.on_start(d.start)
+        self.form.on_change(d.mark)
+        self.form.on_level(d.set_level)
+        self.check_button = w.Button(description="Check the key", button_style="info", layout=w.Layout(width="260px"))
+        self.check_button.on_click(lambda _: self.check())
+        self.title = w.Text(value=d.title, description="Title", layout=w.Layout(width="640px"))
+        self.title.observe(lambda ch: setattr(d, "title", ch["new"]), "value")
+        self.summary = w.Textarea(placeholder="a short summary: what level, and why", description="Summary",
+                                  layout=w.Layout(width="640px", height="80px"))
+        self.summary.observe(lambda ch: setattr(d, "summary", ch["new"]), "value")
+        self.consent = w.Dropdown(options=[("a real session: the client agreed in writing", "client-agreed"),
+                                           ("written for practice (fictional)", "fictional")],
+                                  value=d.consent, description="Consent", layout=w.Layout(width="640px"))
+        self.consent.observe(lambda ch: setattr(d, "consent", ch["new"]), "value")
+        self.replace_box = w.Checkbox(value=False, description="replace a session saved under this title before",
+                                      indent=False)
+        self.save_button = w.Button(description="Save into my library", button_style="success",
+                                    layout=w.Layout(width="260px"))
+        self.save_button.on_click(lambda _: self.save())
+        self.result = w.HTML()
+        self.area.children = [
+            self.transcript, w.HTML("<h3>The assessor's decisions</h3>"), self.form,
+            w.HTML("<h3>The session</h3>"), self.title, self.summary, self.consent, self.library,
+            w.HBox([self.check_button, self.save_button, self.replace_box]), self.result,
+        ]
+
+    # ----------------------------------------------------------------------------- actions
+    def check(self) -> list[str]:
+        """Show what is still missing (plain values out: the list of problems)."""
+        if self.draft is None:
+            return ["load a transcript first"]
+        problems = self.draft.problems()
+        if problems:
+            items = "".join(f"<li>{esc(p)}</li>" for p in problems)
+            self.result.value = f"<div style='color:#b00020'><b>Not finished yet:</b><ul>{items}</ul></div>"
+        else:
+            self.result.value = "<p style='color:#1a5e1a'>The key is complete: save it into your library.</p>"
+        return problems
+
+    def save(self) -> Path | None:
+        """Save the session and its key; show where, that it passes validate, and its row in the library."""
+        if self.draft is None:
+            self.result.value = "<p style='color:#b00020'>Load a transcript first.</p>"
+            return None
+        library = Path(self.library.value.strip() or default_library()).expanduser()
+        try:
+            folder = self.draft.save(library, overwrite=self.replace_box.value)
+            row = self.draft.listing(library)
+        except CoachkitError as exc:
+            self.result.value = f"<div style='color:#b00020'><b>Not saved:</b> {esc(exc)}</div>"
+            return None
+        rows = row.astype(str).to_dict("records")
+        table = table_html(rows, [(c, c) for c in ("id", "title", "kind", "level", "minutes")])
+        sep = ";" if os.name == "nt" else ":"
+        self.result.value = (
+            f"<div style='color:#1a5e1a'><b>Saved</b> in <code>{esc(folder)}</code>; it passes "
+            "<code>coachkit validate</code>.</div><p>This is how your library lists it:</p>" + table
+            + f"<p>To have it in every lesson, add the folder to <code>COACHKIT_LIBRARY</code> (folders separated by "
+            f"<code>{esc(sep)}</code>): <code>{esc(library)}</code></p>"
+        )
+        return folder
