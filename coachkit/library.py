@@ -105,7 +105,8 @@ def _checkout_dir() -> Path:
 
 
 def library_roots() -> list[tuple[str, Path]]:
-    """The folders sessions are found in, as ``(label, folder)``: the sample library, then ``COACHKIT_LIBRARY``.
+    """The folders sessions are found in, as ``(label, folder)``: the sample library, then ``COACHKIT_LIBRARY``,
+    then the learner's own library ``COACHKIT_HOME/library`` (where the key editor saves by default), if it exists.
 
     Inside an installed wheel the sample library is ``coachkit/sample_sessions``; in a source checkout it
     is ``data/sample_sessions``. A ``COACHKIT_LIBRARY`` entry that is not a folder is a CoachkitError (a
@@ -121,7 +122,17 @@ def library_roots() -> list[tuple[str, Path]]:
         if not path.is_dir():
             raise CoachkitError(f"COACHKIT_LIBRARY names {path}, which is not a folder")
         roots.append((str(path), path))
+    own = own_library()
+    if own.is_dir() and all(own.resolve() != p.resolve() for _, p in roots):
+        roots.append((str(own), own))
     return roots
+
+
+def own_library() -> Path:
+    """The learner's own library folder, ``COACHKIT_HOME/library`` (it may not exist yet)."""
+    from .settings import home
+
+    return home() / "library"
 
 
 def _session_folders(root: Path) -> list[Path]:

@@ -69,6 +69,10 @@ PARALLEL = textwrap.dedent(
 def _env(tmp_path: Path) -> dict:
     env = dict(os.environ)
     env["COACHKIT_HOME"] = str(tmp_path / "home")
+    # An installation made its stable rater id long before anyone rated: these tests are about the
+    # store, so the processes must not race to create it (settings.rater_id's own concern).
+    (tmp_path / "home").mkdir(exist_ok=True)
+    (tmp_path / "home" / "rater-id").write_text("rid-reliability\n", encoding="utf-8")
     env.pop("COACHKIT_DB_URL", None)
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     return env

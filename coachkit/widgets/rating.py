@@ -85,13 +85,13 @@ class RatingForm(w.VBox):
                 m = fw.marker(mid)
                 label = w.HTML(
                     f'<span title="{esc(m.description)}"><b>{esc(mid)}</b> {esc(m.title)}</span>',
-                    layout=w.Layout(width="215px"),
+                    layout=w.Layout(width="200px"),
                 )
-                toggle = w.ToggleButtons(options=_CHOICES, value=None, style={"button_width": "74px"},
-                                         layout=w.Layout(width="250px", flex="0 0 auto"),
+                toggle = w.ToggleButtons(options=_CHOICES, value=None, style={"button_width": "84px"},
+                                         layout=w.Layout(width="275px", flex="0 0 auto"),
                                          tooltips=["I heard it", "not evidenced: I did not hear it", "I cannot tell yet"])
                 toggle.observe(lambda ch, mid=mid: self._toggle_changed(mid, ch["new"]), "value")
-                summary = w.HTML(layout=w.Layout(width="110px"))
+                summary = w.HTML(layout=w.Layout(width="100px"))
                 self.toggles[mid] = toggle
                 self.summaries[mid] = summary
                 rows.append(w.HBox([label, toggle, summary], layout=w.Layout(align_items="center", flex="0 0 auto")))
