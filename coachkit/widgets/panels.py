@@ -109,15 +109,8 @@ class SessionPicker(w.VBox):
     """Choose a session from the library (filtered by kind, level or a list of ids), then rate it."""
 
     def __init__(self, ids=None, kind=None, store=None, title="Choose a session", first: str | None = None):
-        from ..library import list_sessions
-
-        table = list_sessions()
-        if ids is not None:
-            table = table[table["id"].isin(list(ids))]
-        if kind is not None:
-            table = table[table["kind"] == kind]
         self.store = store
-        options = [(f"{r.title} ({r.level}, {r.kind})", r.id) for r in table.itertuples()]
+        options = [(f"{s.title} ({s.level}, {s.kind})", s.id) for s in _library_sessions(ids, kind)]
         start = first if first in [v for _, v in options] else (options[0][1] if options else None)
         self.choice = w.Dropdown(options=options, value=start, description="Session", layout=w.Layout(width="640px"))
         self.area = w.VBox()
@@ -132,6 +125,19 @@ class SessionPicker(w.VBox):
             self.area.children = [self.panel]
         except CoachkitError as exc:
             self.area.children = [_error_box(exc)]
+
+
+def _library_sessions(ids=None, kind=None) -> list:
+    """The library's sessions in :func:`~coachkit.library.list_sessions` order, reading only those asked for
+    (``ids``) and without pandas: a lesson that offers two excerpts does not read the whole library."""
+    from ..library import _index, _load, _sort_key
+
+    index = _index()
+    wanted = list(index) if ids is None else [i for i in index if i in set(ids)]
+    sessions = [_load(index[i][0]) for i in wanted]
+    if kind is not None:
+        sessions = [s for s in sessions if s.kind == kind]
+    return sorted(sessions, key=_sort_key)
 
 
 def marker_tour() -> MarkerBrowser:
