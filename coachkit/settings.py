@@ -53,11 +53,20 @@ def rater_id() -> str:
             return value
     except OSError:
         pass
+    # Several kernels may start at once on a fresh installation: each writes its own temporary file and
+    # links it into place; the first link wins and everyone returns the id that is in the file.
     value = uuid.uuid4().hex
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_name(f".rater-id.{os.getpid()}.{value}.tmp")
     tmp.write_text(value + "\n", encoding="utf-8")
-    os.replace(tmp, path)
-    return value
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        pass  # another process made it first
+    except OSError:  # a file system without hard links: an atomic replace (the last writer wins)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path.read_text(encoding="utf-8").strip() or value
 
 
 def remembered_name() -> str:
@@ -71,6 +80,6 @@ def remembered_name() -> str:
 def remember_name(name: str) -> None:
     """Keep the learner's display name for next time."""
     path = home() / "rater-name"
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
     tmp.write_text(name.strip() + "\n", encoding="utf-8")
     os.replace(tmp, path)

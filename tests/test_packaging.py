@@ -70,3 +70,13 @@ def test_a_missing_file_is_one_line(tmp_path):
     assert out.returncode != 0
     assert "Traceback" not in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1
+
+
+def test_eight_processes_making_the_rater_id_at_once_agree_on_one(tmp_path):
+    code = "import coachkit.settings as s; print(s.rater_id())"
+    env = {**__import__("os").environ, "COACHKIT_HOME": str(tmp_path)}
+    procs = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, env=env) for _ in range(8)]
+    results = [p.communicate(timeout=60) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [err for _, err in results]
+    assert len({out.strip() for out, _ in results}) == 1
