@@ -48,6 +48,7 @@ __all__ = [
     "load_uploads",
     "latest_attempts",
     "group_summary",
+    "readable_summary",
     "group_reliability",
     "fleiss_kappa",
     "alpha_band",
@@ -363,6 +364,14 @@ def _long_marks(sheets: Sequence[RatingSheet], markers: Sequence[str]):
     frame = pd.DataFrame(rows, columns=["rater_id", "session_id", "marker", "learner"])
     frame["learner"] = frame["learner"].astype(object)
     return frame
+
+
+def readable_summary(summary: pd.DataFrame):
+    """A group summary as a learner reads it: shares as percentages, the key as words, no row numbers."""
+    view = summary.copy()
+    view["assessor"] = view["assessor"].map({True: "heard", False: "not heard"}).fillna("")
+    percent = {c: "{:.0%}" for c in ("evidenced_share", "agreement") if c in view}
+    return view.style.format(percent, na_rep="").hide(axis="index")
 
 
 def group_summary(sheets: Iterable[RatingSheet] | GroupRatings, session: Session) -> pd.DataFrame:

@@ -168,7 +168,7 @@ class CalibrationDashboard(w.VBox):
 
 
 _EXPLAIN = {
-    "duration_s": ("", "length of the recording in seconds"),
+    "duration_s": ("", "length of the recording"),
     "coach_turns": ("", "times the coach spoke"),
     "client_turns": ("", "times the client spoke"),
     "questions": ("7.6", "coach sentences ending with '?'"),
@@ -210,7 +210,8 @@ class MetricsPanel(w.VBox):
                 shown = f"{value / 60:.1f} min"
             else:
                 shown = str(value)
-            rows.append({"what": key.replace("_", " "), "value": shown, "marker": marker, "meaning": words})
+            label = "length" if key == "duration_s" else key.replace("_", " ")
+            rows.append({"what": label, "value": shown, "marker": marker, "meaning": words})
         self.table.value = (
             table_html(rows, [("what", "metric"), ("value", "value"), ("marker", "marker"), ("meaning", "what it means")])
             + "<p style='color:#555'>Practitioners' rules of thumb, not ICF rules: a number never proves a marker.</p>"

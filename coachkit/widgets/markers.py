@@ -20,7 +20,8 @@ class MarkerBrowser(w.VBox):
             description="Competency",
             options=[(f"{c.number}. {c.name}", c.number) for c in fw.competencies],
             value=3,
-            layout=w.Layout(width="480px"),
+            style={"description_width": "initial"},
+            layout=w.Layout(width="520px"),
         )
         self.search_box = w.Text(placeholder="search, e.g. silence", description="Search", continuous_update=True)
         self.marker = w.Select(rows=9, layout=w.Layout(width="480px"))

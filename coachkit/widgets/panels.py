@@ -266,14 +266,17 @@ class BringYourOwn(w.VBox):
 
     def __init__(self, demo_path=None, store=None):
         self.store = store
-        self.upload = w.FileUpload(accept=".vtt,.srt,.txt", multiple=False, description="Upload transcript")
+        self.upload = w.FileUpload(accept=".vtt,.srt,.txt", multiple=False, description="Upload a transcript",
+                                   layout=w.Layout(width="220px"))
         self.upload.observe(lambda ch: self._uploaded(), "value")
-        self.coach = w.Dropdown(description="The coach is", options=[])
+        wide = {"description_width": "initial"}
+        self.coach = w.Dropdown(description="The coach is", options=[], style=wide)
         self.rename_from = w.Dropdown(description="Rename", options=[])
         self.rename_to = w.Text(placeholder="the right name", description="to")
         self.rename_button = w.Button(description="rename")
         self.rename_button.on_click(lambda _: self.rename(self.rename_from.value, self.rename_to.value))
-        self.redact_box = w.Checkbox(description="Strip the names (for sharing with a group)", value=False)
+        self.redact_box = w.Checkbox(description="Strip the names (for sharing with a group)", value=False,
+                                     indent=False, layout=w.Layout(width="auto"))
         self.redact_box.observe(lambda ch: self.refresh(), "value")
         self.coach.observe(lambda ch: self.refresh(), "value")
         self.notes = w.HTML()
@@ -323,6 +326,8 @@ class BringYourOwn(w.VBox):
         names = sorted({u.name for u in session.utterances})
         coach = next((u.name for u in session.utterances if u.speaker == "coach"), names[0])
         self.rename_from.options = names
+        others = [n for n in names if n != coach]
+        self.rename_from.value = others[0] if others else names[0]
         self.coach.options = names
         self.coach.value = coach
         self.refresh()
