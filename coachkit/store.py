@@ -421,22 +421,9 @@ class RatingStore:
         """
         if not isinstance(sheet, RatingSheet):
             raise CoachkitError(f"the store saves RatingSheets, not {type(sheet).__name__}")
-        now = time.time()
-        row = (
-            sheet.session_id,
-            sheet.rater,
-            sheet.rater_id,
-            sheet.group or "",
-            sheet.level_call,
-            _int_or_none(sheet.ethics_observed),
-            sheet.comments or "",
-            int(bool(sheet.finished)),
-            sheet.created,
-            sheet.updated,
-            now,
-        )
+        row = _sheet_row(sheet)
         # Marks as plain tuples (evidence still a tuple): cheap to compare with what was saved last time.
-        marks = {m: (k.evidenced, k.evidence, k.note) for m, k in sheet.marks.items()}
+        marks = _mark_tuples(sheet)
         cached = self._saved.get(sheet.id)
 
         def body(conn):
@@ -670,21 +657,7 @@ class RatingStore:
                 if row is not None and row[0] >= sheet.updated:
                     unchanged += 1
                     continue
-                values = (
-                    sheet.session_id,
-                    sheet.rater,
-                    sheet.rater_id,
-                    sheet.group or "",
-                    sheet.level_call,
-                    _int_or_none(sheet.ethics_observed),
-                    sheet.comments or "",
-                    int(bool(sheet.finished)),
-                    sheet.created,
-                    sheet.updated,
-                    time.time(),
-                )
-                marks = {m: (k.evidenced, k.evidence, k.note) for m, k in sheet.marks.items()}
-                self._write_whole(conn, sheet.id, values, marks)
+                self._write_whole(conn, sheet.id, _sheet_row(sheet), _mark_tuples(sheet))
                 if row is None:
                     added += 1
                 else:
@@ -723,6 +696,27 @@ _CSV_COLUMNS = [
     "evidence",
     "note",
 ]
+
+
+def _sheet_row(sheet: RatingSheet) -> tuple:
+    """A sheet's own columns, in the order the sheets table takes them (saved_at last)."""
+    return (
+        sheet.session_id,
+        sheet.rater,
+        sheet.rater_id,
+        sheet.group or "",
+        sheet.level_call,
+        _int_or_none(sheet.ethics_observed),
+        sheet.comments or "",
+        int(bool(sheet.finished)),
+        sheet.created,
+        sheet.updated,
+        time.time(),
+    )
+
+
+def _mark_tuples(sheet: RatingSheet) -> dict[str, tuple]:
+    return {m: (k.evidenced, k.evidence, k.note) for m, k in sheet.marks.items()}
 
 
 def _yes_no(value: bool | None, none: str = "") -> str:
