@@ -28,9 +28,11 @@ app: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check coachkit tests benchmarks tools conftest.py
 
+# The tests run with no network but loopback (tools/offline: a network namespace with only lo up), after
+# the environment is installed (that needs the package registry).
 test: lint
-	$(PY) -m pytest
-	$(PY) -m pytest --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg notebooks
+	tools/offline $(PY) -m pytest
+	tools/offline $(PY) -m pytest --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg notebooks
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py

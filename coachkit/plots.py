@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["agreement_by_competency", "agreement_over_time", "bias_heatmap", "talk_share"]
+__all__ = ["agreement_by_competency", "agreement_over_time", "bias_heatmap"]
 
 _GREEN, _ORANGE, _BLUE, _GREY = "#009E73", "#E69F00", "#0072B2", "#999999"
 
@@ -68,23 +68,5 @@ def bias_heatmap(bias):
             if v > 0:
                 ax.text(j, i, f"{v:.0%}", ha="center", va="center", fontsize=7, color="white" if v > 0.5 else "black")
     fig.colorbar(im, ax=ax, fraction=0.08, label="share of your attempts")
-    fig.tight_layout()
-    return fig
-
-
-def talk_share(metrics):
-    """One bar split into the coach's and the client's share of talk, with the 60-80 % client band."""
-    plt = _plt()
-    fig, ax = plt.subplots(figsize=(7, 1.3))
-    coach = metrics.get("coach_talk_share") or 0
-    client = metrics.get("client_talk_share") or 0
-    ax.barh([0], [coach], color=_BLUE, label=f"coach {coach:.0%}")
-    ax.barh([0], [client], left=[coach], color=_ORANGE, label=f"client {client:.0%}")
-    ax.axvspan(0.2, 0.4, color="#000", alpha=0.06)
-    ax.set_xlim(0, 1)
-    ax.set_yticks([])
-    ax.set_title("share of talk (shaded: the coach at 20-40 %, a practitioners' rule of thumb)", fontsize=9)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=2, fontsize=8, frameon=False)
-    ax.spines[["top", "right", "left"]].set_visible(False)
     fig.tight_layout()
     return fig

@@ -23,6 +23,9 @@ __all__ = [
     "marker_card_html",
     "figure_png_data_url",
     "table_html",
+    "metrics_html",
+    "talk_share_html",
+    "bars_html",
 ]
 
 #: outcome -> (colour, symbol, words). Okabe-Ito: bluish green, orange, blue, grey.
@@ -127,3 +130,65 @@ def table_html(rows: list[dict], columns: list[tuple[str, str]], raw: frozenset 
 
 def seconds(t: float | None) -> str:
     return "" if t is None else format_time(t)
+
+
+def _shown_metric(name: str, value) -> str:
+    if value is None:
+        return "n/a (no times in the file)"
+    if name.endswith("_share"):
+        return f"{value:.0%}"
+    if name == "duration_s":
+        return f"{int(value) // 60} min {int(value) % 60:02d} s"
+    return str(value)
+
+
+def metrics_html(metrics: dict) -> str:
+    """A transcript's conversation metrics as a table (metric, value, the marker it speaks to, what it means),
+    the talk-share bar, and the reminder that these are rules of thumb, not ICF rules."""
+    from .metrics import METRICS
+
+    rows = []
+    for name, value in metrics.items():
+        marker, meaning = METRICS.get(name, ("", ""))
+        label = "length" if name == "duration_s" else name.replace("_", " ")
+        rows.append({"what": label, "value": _shown_metric(name, value), "marker": marker, "meaning": meaning})
+    table = table_html(rows, [("what", "metric"), ("value", "value"), ("marker", "marker"), ("meaning", "what it means")])
+    bar = talk_share_html(metrics) if metrics.get("coach_talk_share") is not None else ""
+    return (f"{table}{bar}<p style='color:#555'>Practitioners' rules of thumb, not ICF rules: a number says where "
+            "to listen, never whether a marker was shown.</p>")
+
+
+def talk_share_html(metrics: dict) -> str:
+    """The coach's and the client's share of talk as one HTML bar, with the words beside the colours.
+
+    Plain HTML rather than a matplotlib figure: importing matplotlib would cost a lesson a third of a second,
+    for one bar."""
+    coach = float(metrics.get("coach_talk_share") or 0)
+    client = float(metrics.get("client_talk_share") or 0)
+    label = f"share of talk: coach {coach:.0%}, client {client:.0%}"
+    seg = "height:100%;display:inline-block;vertical-align:top"
+    return (
+        f"<div class='ck-talk-share' style='max-width:640px;font-size:12px;color:#333;margin:6px 0'>"
+        f"<div>Share of talk (a practitioners' rule of thumb: the coach at 20-40 %, the client at 60-80 %)</div>"
+        f"<div role='img' aria-label='{esc(label)}' style='height:18px;border:1px solid #bbb;white-space:nowrap'>"
+        f"<span style='{seg};width:{coach * 100:.1f}%;background:#0072B2'></span>"
+        f"<span style='{seg};width:{client * 100:.1f}%;background:#E69F00'></span></div>"
+        f"<div><span style='color:#0072B2'>&#9632;</span> coach {coach:.0%} &nbsp; "
+        f"<span style='color:#E69F00'>&#9632;</span> client {client:.0%}</div></div>"
+    )
+
+
+def bars_html(rows: list[tuple[str, int, int]], caption: str = "") -> str:
+    """Horizontal bars, one per row ``(label, count, out_of)``, labelled "count of out_of" (plain HTML)."""
+    lines = []
+    for label, count, total in rows:
+        share = count / total if total else 0
+        lines.append(
+            f"<div style='display:flex;align-items:center;margin:2px 0'>"
+            f"<div style='width:260px;font-size:13px'>{esc(label)}</div>"
+            f"<div role='img' aria-label='{esc(label)}: {count} of {total}' style='width:320px;height:14px;"
+            f"background:#eee'><div style='width:{share * 100:.1f}%;height:100%;background:#009E73'></div></div>"
+            f"<div style='margin-left:8px;font-size:13px'>{count} of {total}</div></div>"
+        )
+    head = f"<div style='font-size:12px;color:#333'>{esc(caption)}</div>" if caption else ""
+    return f"<div class='ck-bars'>{head}{''.join(lines)}</div>"

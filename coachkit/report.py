@@ -29,7 +29,7 @@ from pathlib import Path
 from ._yamlio import check_fields, line_of, load_yaml
 from .errors import CoachkitError, FormatError
 from .model import RatingSheet, Session
-from .render import esc, figure_png_data_url, quote_html, table_html
+from .render import bars_html, esc, metrics_html, quote_html, table_html
 
 __all__ = [
     "SCALE_PATH",
@@ -160,53 +160,18 @@ def _marker_block(session: Session, marker, mark, kind: str) -> str:
 
 
 def _metrics_html(session: Session) -> str:
-    from .metrics import METRICS, conversation_metrics
-    from .plots import talk_share
+    from .metrics import conversation_metrics
 
     try:
         metrics = conversation_metrics(session)
     except CoachkitError as exc:
         return f"<p>The conversation metrics could not be computed: {esc(exc)}</p>"
-
-    def shown(name, value):
-        if value is None:
-            return "n/a (no times)"
-        if name.endswith("_share"):
-            return f"{value:.0%}"
-        if name == "duration_s":
-            return f"{int(value) // 60} min {int(value) % 60:02d} s"
-        return str(value)
-
-    rows = [
-        {"metric": name.replace("_", " "), "value": shown(name, value), "marker": METRICS.get(name, ("", ""))[0],
-         "meaning": METRICS.get(name, ("", ""))[1]}
-        for name, value in metrics.items()
-    ]
-    table = table_html(rows, [("metric", "metric"), ("value", "value"), ("marker", "marker"), ("meaning", "meaning")])
-    plot = ""
-    if metrics.get("coach_talk_share") is not None:
-        plot = f"<p><img alt='share of talk: coach and client' src='{figure_png_data_url(talk_share(metrics))}'></p>"
-    return (f"{table}{plot}<p class='ck-meta'>Practitioners' rules of thumb, not ICF rules: they say where to "
-            "listen, not what level a session is.</p>")
+    return metrics_html(metrics)
 
 
 def _heard_plot(counts: list[tuple[str, int, int]]) -> str:
-    """Bars: markers heard out of each competency's markers, as an inline PNG."""
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(7, 2.6))
-    labels = [c for c, _, _ in counts]
-    shares = [h / n if n else 0 for _, h, n in counts]
-    bars = ax.barh(labels, shares, color="#009E73")
-    for bar, (_, h, n) in zip(bars, counts, strict=True):
-        ax.text(min(bar.get_width() + 0.02, 0.9), bar.get_y() + bar.get_height() / 2, f"{h} of {n}", va="center",
-                fontsize=9)
-    ax.set_xlim(0, 1)
-    ax.invert_yaxis()
-    ax.set_xlabel("markers heard, per competency")
-    ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
-    return f"<p><img alt='markers heard per competency' src='{figure_png_data_url(fig)}'></p>"
+    """Bars: markers heard out of each competency's markers (plain HTML: no image, nothing to load)."""
+    return bars_html(counts, caption="markers heard, per competency")
 
 
 def _data_block(data: dict) -> str:

@@ -759,6 +759,8 @@ def _read_export(source: Path) -> list[RatingSheet]:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise CoachkitError(f"{source}:{exc.lineno}: not a coachkit ratings export (broken JSON: {exc.msg})") from None
+    except RecursionError:
+        raise CoachkitError(f"{source}: not a coachkit ratings export (nested too deeply)") from None
     if not isinstance(document, dict) or "format" not in document:
         raise CoachkitError(f"{source}: not a coachkit ratings export (no 'format' field)")
     fmt = document["format"]

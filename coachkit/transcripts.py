@@ -31,6 +31,7 @@ silence.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -307,6 +308,10 @@ def _vtt_cues(path: Path, lines: list[str]) -> list[_Cue]:
             name = _clean_name(name)
         else:
             name, said = _split_speaker(said)
+        # WebVTT escapes '&', '<' and '>' as character references: show them as the speaker wrote them
+        said = html.unescape(said)
+        if name is not None:
+            name = html.unescape(name)
         cues.append(_Cue(k + 1, number, start, end, name, said))
     return cues
 

@@ -356,3 +356,15 @@ def test_no_speaker_names(tmp_path):
 
 def test_errors_are_value_errors_for_the_caller():
     assert issubclass(FormatError, ValueError) and ck.FormatError is FormatError
+
+
+def test_webvtt_character_references_are_shown_as_written(tmp_path):
+    path = tmp_path / "call.vtt"
+    path.write_text(
+        "WEBVTT\n\n1\n00:00:01.000 --> 00:00:03.000\nSam: Any Q&amp;A before we start? 2 &lt; 3\n\n"
+        "2\n00:00:04.000 --> 00:00:06.000\nMaya: R&amp;D, mostly.\n",
+        encoding="utf-8",
+    )
+    session = load_transcript(path, coach="Sam")
+    assert session.utterances[0].text == "Any Q&A before we start? 2 < 3"
+    assert session.utterances[1].text == "R&D, mostly."

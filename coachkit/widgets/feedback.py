@@ -10,7 +10,7 @@ from collections.abc import Callable
 import ipywidgets as w
 
 from ..framework import framework
-from ..render import OUTCOME_STYLE, esc, figure_png_data_url, outcome_badge, table_html
+from ..render import OUTCOME_STYLE, esc, figure_png_data_url, metrics_html, outcome_badge, table_html
 
 __all__ = ["FeedbackView", "CalibrationDashboard", "MetricsPanel", "feedback_html", "comparison_summary_html"]
 
@@ -167,22 +167,6 @@ class CalibrationDashboard(w.VBox):
         return table_html(rows, cols or [(c, c) for c in frame.columns])
 
 
-_EXPLAIN = {
-    "duration_s": ("", "length of the recording"),
-    "coach_turns": ("", "times the coach spoke"),
-    "client_turns": ("", "times the client spoke"),
-    "questions": ("7.6", "coach sentences ending with '?'"),
-    "open_questions": ("7.6", "questions that open a space (what, how, tell me ...)"),
-    "closed_questions": ("7.6", "questions answered with yes, no or a fact"),
-    "stacked_questions": ("7.6", "coach turns holding two or more questions (only the last gets answered)"),
-    "interruptions": ("6.6", "coach turns that start before the client has finished"),
-    "silences": ("5.5", "gaps of 3 seconds or more"),
-    "coach_talk_share": ("7.8", "the coach's share of the talk"),
-    "client_talk_share": ("7.8", "the client's share (rule of thumb: 60 to 80 %)"),
-    "advice_phrases": ("", "phrases that give advice ('you should', 'have you tried'): consulting, not coaching"),
-}
-
-
 class MetricsPanel(w.VBox):
     """A transcript's conversation metrics, each with the marker it speaks to, and the talk-share bar.
 
@@ -191,30 +175,9 @@ class MetricsPanel(w.VBox):
 
     def __init__(self, metrics: dict | None = None):
         self.table = w.HTML()
-        self.bar = w.HTML()
-        super().__init__([self.table, self.bar])
+        super().__init__([self.table])
         if metrics is not None:
             self.show(metrics)
 
     def show(self, metrics: dict) -> None:
-        from ..plots import talk_share
-
-        rows = []
-        for key, value in metrics.items():
-            marker, words = _EXPLAIN.get(key, ("", ""))
-            if value is None:
-                shown = "n/a (no times in the file)"
-            elif key.endswith("_share"):
-                shown = f"{value:.0%}"
-            elif key == "duration_s":
-                shown = f"{value / 60:.1f} min"
-            else:
-                shown = str(value)
-            label = "length" if key == "duration_s" else key.replace("_", " ")
-            rows.append({"what": label, "value": shown, "marker": marker, "meaning": words})
-        self.table.value = (
-            table_html(rows, [("what", "metric"), ("value", "value"), ("marker", "marker"), ("meaning", "what it means")])
-            + "<p style='color:#555'>Practitioners' rules of thumb, not ICF rules: a number never proves a marker.</p>"
-        )
-        if metrics.get("coach_talk_share") is not None:
-            self.bar.value = f"<img alt='share of talk' src='{figure_png_data_url(talk_share(metrics))}'>"
+        self.table.value = metrics_html(metrics)

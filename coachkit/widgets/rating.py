@@ -116,7 +116,7 @@ class RatingForm(w.VBox):
                                       layout=w.Layout(width="260px"))
         self.submit_button.on_click(lambda _: self.submit())
 
-        self.markers_box = w.VBox(groups, layout=w.Layout(max_height=marker_height, overflow_y="auto",
+        self.markers_box = w.VBox(groups, layout=w.Layout(max_height=marker_height, overflow="auto",
                                                           border="1px solid #ddd", padding="0 6px"))
         self.body = w.VBox([w.HBox([self.progress_bar, self.progress]), self.editor, self.markers_box,
                             w.HTML("<b>Overall, what level is this coaching?</b>"), self.level, self.submit_button])

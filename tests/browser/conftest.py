@@ -39,7 +39,9 @@ def _need_browser():
         pytest.skip(f"browser tests skipped: {problem}")
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API keeps an event loop running in the main thread while it is open, and
+# a later test calling asyncio.run() (tests/test_cohort_e2e.py) would fail; each module closes its browser.
+@pytest.fixture(scope="module")
 def browser():
     _need_browser()
     from playwright.sync_api import sync_playwright
