@@ -119,15 +119,17 @@ class Framework:
         raise CoachkitError(f"no crosswalk entry for {competency_2014!r} #{number_2014}. The crosswalk knows: {known}")
 
     def crosswalk_table(self):
-        """The 2014 crosswalk as a table a learner can read (pandas DataFrame)."""
-        import pandas as pd
+        """The 2014 crosswalk as a table a learner can read (HTML that Jupyter shows as a table)."""
+        from .render import Html, table_html
 
         rows = [
-            {"2014 competency": r.competency_2014, "2014 marker": r.number_2014, "2014 wording (paraphrased)": r.text_2014,
+            {"old": r.competency_2014, "number": r.number_2014, "wording": r.text_2014,
              "today": f"{r.marker} {self.marker(r.marker).title}", "note": r.note}
             for r in self.crosswalk
         ]
-        return pd.DataFrame(rows)
+        columns = [("old", "2014 competency"), ("number", "2014 marker"), ("wording", "2014 wording (paraphrased)"),
+                   ("today", "today"), ("note", "note")]
+        return Html(table_html(rows, columns))
 
     def search(self, text: str) -> tuple[Marker, ...]:
         """Markers whose id, title, description, look-fors or pitfalls contain all the words of ``text``."""

@@ -367,11 +367,20 @@ def _long_marks(sheets: Sequence[RatingSheet], markers: Sequence[str]):
 
 
 def readable_summary(summary: pd.DataFrame):
-    """A group summary as a learner reads it: shares as percentages, the key as words, no row numbers."""
-    view = summary.copy()
-    view["assessor"] = view["assessor"].map({True: "heard", False: "not heard"}).fillna("")
-    percent = {c: "{:.0%}" for c in ("evidenced_share", "agreement") if c in view}
-    return view.style.format(percent, na_rep="").hide(axis="index")
+    """A group summary as a learner reads it: shares as percentages, the key in words (an HTML table)."""
+    from .render import Html, table_html
+
+    def pct(x):
+        return "" if x is None or x != x else f"{x:.0%}"
+
+    rows = [
+        {"marker": r["marker"], "title": r.get("title", ""), "decided": r["n_raters"], "unsure": r.get("n_unsure", ""),
+         "heard it": pct(r["evidenced_share"]),
+         "assessor": {True: "heard", False: "not heard"}.get(r["assessor"], ""), "agree with key": pct(r["agreement"])}
+        for r in summary.to_dict("records")
+    ]
+    columns = [(c, c) for c in ("marker", "title", "decided", "unsure", "heard it", "assessor", "agree with key")]
+    return Html(table_html(rows, columns))
 
 
 def group_summary(sheets: Iterable[RatingSheet] | GroupRatings, session: Session) -> pd.DataFrame:

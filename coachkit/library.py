@@ -44,6 +44,7 @@ __all__ = [
     "SESSION_FILE",
     "load_session",
     "list_sessions",
+    "sessions",
     "validate",
     "validate_paths",
     "write_session",
@@ -609,6 +610,25 @@ def validate(id_or_path: str | os.PathLike) -> Session:
     return load_session(id_or_path)
 
 
+def sessions(ids: Iterable[str] | None = None, kind: str | None = None) -> list[Session]:
+    """The library's sessions, in :func:`list_sessions` order, without pandas.
+
+    ``ids`` reads only those sessions (a lesson offering two excerpts does not read the whole library);
+    ``kind`` keeps "full" sessions or "excerpt"s.
+
+    >>> [s.kind for s in sessions(kind="excerpt")][:1]
+    ['excerpt']
+    """
+    if kind is not None and kind not in KINDS:
+        raise CoachkitError(f"unknown kind {kind!r}: choose one of {', '.join(KINDS)}")
+    index = _index()
+    wanted = list(index) if ids is None else [i for i in index if i in set(ids)]
+    found = [_load(index[i][0]) for i in wanted]
+    if kind is not None:
+        found = [s for s in found if s.kind == kind]
+    return sorted(found, key=_sort_key)
+
+
 def list_sessions():
     """The library as a table, one row per session: id, title, kind, level, minutes, focus, topic, library.
 
@@ -619,26 +639,15 @@ def list_sessions():
     """
     import pandas as pd
 
-    rows = []
-    for folder, label in _index().values():
-        s = _load(folder)
-        rows.append(
-            {
-                "id": s.id,
-                "title": s.title,
-                "kind": s.kind,
-                "level": s.level,
-                "minutes": s.minutes,
-                "focus": ", ".join(s.focus),
-                "topic": s.topic,
-                "library": label,
-                "_sort": _sort_key(s),
-            }
-        )
+    labels = {sid: label for sid, (_, label) in _index().items()}
     columns = ["id", "title", "kind", "level", "minutes", "focus", "topic", "library"]
+    rows = [
+        {"id": s.id, "title": s.title, "kind": s.kind, "level": s.level, "minutes": s.minutes,
+         "focus": ", ".join(s.focus), "topic": s.topic, "library": labels.get(s.id, "")}
+        for s in sessions()
+    ]
     if not rows:
         return pd.DataFrame({c: pd.Series(dtype="float64" if c == "minutes" else "object") for c in columns})
-    rows.sort(key=lambda r: r.pop("_sort"))
     return pd.DataFrame(rows, columns=columns)
 
 

@@ -26,7 +26,15 @@ __all__ = [
     "metrics_html",
     "talk_share_html",
     "bars_html",
+    "Html",
 ]
+
+
+class Html(str):
+    """A piece of HTML that Jupyter and Voila show as HTML (and a plain string everywhere else)."""
+
+    def _repr_html_(self) -> str:
+        return str(self)
 
 #: outcome -> (colour, symbol, words). Okabe-Ito: bluish green, orange, blue, grey.
 OUTCOME_STYLE = {

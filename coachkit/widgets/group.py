@@ -308,11 +308,10 @@ class LiveCall(w.VBox):
     """Set up a live call with no code: choose the session, then where the group's export files come from."""
 
     def __init__(self, store=None):
-        from ..library import list_sessions
+        from ..library import sessions
 
-        table = list_sessions()
         self.store = store
-        options = [(f"{r.title} ({r.level}, {r.kind})", r.id) for r in table.itertuples()]
+        options = [(f"{s.title} ({s.level}, {s.kind})", s.id) for s in sessions()]
         self.choice = w.Dropdown(options=options, description="Session", layout=w.Layout(width="620px"))
         self.how = w.ToggleButtons(options=["upload files", "shared folder"], value="upload files",
                                    description="Ratings from")

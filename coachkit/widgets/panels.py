@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipywidgets as w
 
 from ..errors import CoachkitError
+from ..library import sessions as library_sessions
 from ..render import esc, table_html
 from .feedback import CalibrationDashboard, FeedbackView, MetricsPanel
 from .markers import MarkerBrowser, MarkerDrill
@@ -110,7 +111,7 @@ class SessionPicker(w.VBox):
 
     def __init__(self, ids=None, kind=None, store=None, title="Choose a session", first: str | None = None):
         self.store = store
-        options = [(f"{s.title} ({s.level}, {s.kind})", s.id) for s in _library_sessions(ids, kind)]
+        options = [(f"{s.title} ({s.level}, {s.kind})", s.id) for s in library_sessions(ids, kind)]
         start = first if first in [v for _, v in options] else (options[0][1] if options else None)
         self.choice = w.Dropdown(options=options, value=start, description="Session", layout=w.Layout(width="640px"))
         self.area = w.VBox()
@@ -127,29 +128,14 @@ class SessionPicker(w.VBox):
             self.area.children = [_error_box(exc)]
 
 
-def _library_sessions(ids=None, kind=None) -> list:
-    """The library's sessions in :func:`~coachkit.library.list_sessions` order, reading only those asked for
-    (``ids``) and without pandas: a lesson that offers two excerpts does not read the whole library."""
-    from ..library import _index, _load, _sort_key
-
-    index = _index()
-    wanted = list(index) if ids is None else [i for i in index if i in set(ids)]
-    sessions = [_load(index[i][0]) for i in wanted]
-    if kind is not None:
-        sessions = [s for s in sessions if s.kind == kind]
-    return sorted(sessions, key=_sort_key)
-
-
 def marker_tour() -> MarkerBrowser:
     return MarkerBrowser()
 
 
 def marker_drill(n: int = 12) -> MarkerDrill:
     from ..drill import drill_questions
-    from ..library import list_sessions, load_session
 
-    sessions = [load_session(i) for i in list_sessions()["id"]]
-    return MarkerDrill(drill_questions(sessions, n=n))
+    return MarkerDrill(drill_questions(library_sessions(), n=n))
 
 
 class LevelsSideBySide(w.VBox):
@@ -157,11 +143,9 @@ class LevelsSideBySide(w.VBox):
 
     def __init__(self, scenario: str | None = None):
         from ..framework import framework
-        from ..library import list_sessions, load_session
         from ..metrics import conversation_metrics
 
-        table = list_sessions()
-        sessions = [load_session(i) for i in table["id"]]
+        sessions = library_sessions(kind="full")
         scenarios = sorted({s.meta.get("scenario") for s in sessions if s.meta.get("scenario") and s.kind == "full"})
         if not scenarios:
             super().__init__([w.HTML("<p>No scenario coached at several levels is in the library.</p>")])
@@ -242,21 +226,23 @@ class MyCalibration(w.VBox):
 
 
 class StartHere(w.VBox):
-    """Where the learner's ratings are kept, and what the library holds."""
+    """Where the learner's ratings are kept, and what the library holds (every session, one line each)."""
 
     def __init__(self, store=None):
-        from ..library import list_sessions
-
         store = _store(store)
-        table = list_sessions()
-        counts = table.groupby(["kind", "level"]).size().reset_index(name="sessions")
-        rows = counts.to_dict("records")
+        rows = [
+            {"title": s.title, "kind": s.kind, "level": s.level or "",
+             "minutes": f"{s.minutes:.0f}" if s.minutes and s.minutes >= 10 else (f"{s.minutes:.1f}" if s.minutes else ""),
+             "about": ", ".join(s.focus) if s.focus else s.topic}
+            for s in library_sessions()
+        ]
         where = esc(getattr(store, "location", "your ratings store"))
+        columns = [("title", "session"), ("kind", "kind"), ("level", "level"), ("minutes", "minutes"),
+                   ("about", "topic, or the markers an excerpt focuses on")]
         super().__init__([
             w.HTML(f"<p>Your ratings are saved the moment you make them, in <code>{where}</code>. "
                    "Nothing is sent anywhere.</p>"),
-            w.HTML("<h4>What is in the library</h4>" + table_html(rows, [("kind", "kind"), ("level", "level"),
-                                                                         ("sessions", "sessions")])),
+            w.HTML(f"<h4>The sample library: {len(rows)} sessions</h4>" + table_html(rows, columns)),
         ])
 
 
