@@ -15,6 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from coachkit.model import vtt_timestamp
+
 GOAL = 1.5
 CUES = 2400
 MINUTES = 90
@@ -39,17 +41,9 @@ def make_zoom_transcript(path: Path, cues: int = CUES, minutes: float = MINUTES,
             speaker = "Maya" if speaker == "Jordan Lee" else "Jordan Lee"
         words = " ".join(rng.choice(_WORDS) for _ in range(rng.randint(4, 18)))
         text = words.capitalize() + ("?" if speaker == "Jordan Lee" and rng.random() < 0.5 else ".")
-        out += [str(n), f"{_stamp(start)} --> {_stamp(end)}", f"{speaker}: {text}", ""]
+        out += [str(n), f"{vtt_timestamp(start)} --> {vtt_timestamp(end)}", f"{speaker}: {text}", ""]
     path.write_text("\n".join(out), encoding="utf-8")
     return path
-
-
-def _stamp(t: float) -> str:
-    ms = int(round(t * 1000))
-    h, ms = divmod(ms, 3_600_000)
-    m, ms = divmod(ms, 60_000)
-    s, ms = divmod(ms, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
 
 
 def _median_seconds(fns, repeat: int) -> list[float]:

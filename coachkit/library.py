@@ -36,7 +36,7 @@ from typing import Any
 
 from ._yamlio import LineDict, check_fields, dump_yaml, line_of, load_yaml
 from .errors import CoachkitError, FormatError
-from .model import KINDS, LEVELS, AnswerKey, Decision, Session, Utterance
+from .model import KINDS, LEVELS, AnswerKey, Decision, Session, Utterance, vtt_timestamp
 
 __all__ = [
     "FORMAT",
@@ -733,14 +733,6 @@ def _validate_file(path: Path) -> list[FormatError]:
 # writing
 
 
-def _stamp_vtt(t: float) -> str:
-    ms = int(round(t * 1000))
-    h, ms = divmod(ms, 3_600_000)
-    m, ms = divmod(ms, 60_000)
-    s, ms = divmod(ms, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
-
-
 def _cues(utterances: tuple[Utterance, ...]) -> tuple[list[tuple[float, float, str, str]], dict[str, str]]:
     """One cue per turn (consecutive turns of one speaker joined, as the reader would join them), and
     the map from the old ids to the new ones, u1..un."""
@@ -781,7 +773,7 @@ def _cues(utterances: tuple[Utterance, ...]) -> tuple[list[tuple[float, float, s
 def _vtt(cues) -> str:
     out = ["WEBVTT", ""]
     for n, (a, b, name, text) in enumerate(cues, 1):
-        out += [str(n), f"{_stamp_vtt(a)} --> {_stamp_vtt(b)}", f"{name}: {text}", ""]
+        out += [str(n), f"{vtt_timestamp(a)} --> {vtt_timestamp(b)}", f"{name}: {text}", ""]
     return "\n".join(out)
 
 

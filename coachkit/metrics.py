@@ -39,6 +39,7 @@ from .errors import CoachkitError
 from .model import Session
 
 __all__ = [
+    "shown_value",
     "METRICS",
     "SILENCE_SECONDS",
     "conversation_metrics",
@@ -415,7 +416,8 @@ def _word_share(coach, client) -> float | None:
 # ------------------------------------------------------------------------------------------ showing
 
 
-def _shown(name: str, value) -> str:
+def shown_value(name: str, value) -> str:
+    """A metric as a person reads it: shares as percentages, the length in minutes, "n/a" without times."""
     if value is None:
         return "n/a (no times in the file)"
     if name.endswith("_share"):
@@ -438,7 +440,7 @@ def format_metrics(metrics: Mapping[str, object]) -> str:
     rows = [("metric", "value", "marker", "meaning")]
     for name, value in metrics.items():
         marker, meaning = METRICS.get(name, ("", ""))
-        rows.append((name, _shown(name, value), marker, meaning))
+        rows.append((name, shown_value(name, value), marker, meaning))
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     return "\n".join(
         f"{r[0]:<{widths[0]}}   {r[1]:<{widths[1]}} {r[2]:<{max(widths[2], 6)}}  {r[3]}".rstrip() for r in rows

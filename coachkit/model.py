@@ -91,6 +91,19 @@ class Utterance:
         return "" if self.start is None else format_time(self.start)
 
 
+def vtt_timestamp(seconds: float) -> str:
+    """Seconds as a WebVTT time stamp: ``75.2`` -> ``'00:01:15.200'``.
+
+    >>> vtt_timestamp(3725.5)
+    '01:02:05.500'
+    """
+    ms = int(round(seconds * 1000))
+    h, ms = divmod(ms, 3_600_000)
+    m, ms = divmod(ms, 60_000)
+    s, ms = divmod(ms, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
+
+
 def format_time(seconds: float) -> str:
     """``75.2`` -> ``'1:15'``; ``3725`` -> ``'1:02:05'``."""
     s = int(seconds)

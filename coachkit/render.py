@@ -140,26 +140,16 @@ def seconds(t: float | None) -> str:
     return "" if t is None else format_time(t)
 
 
-def _shown_metric(name: str, value) -> str:
-    if value is None:
-        return "n/a (no times in the file)"
-    if name.endswith("_share"):
-        return f"{value:.0%}"
-    if name == "duration_s":
-        return f"{int(value) // 60} min {int(value) % 60:02d} s"
-    return str(value)
-
-
 def metrics_html(metrics: dict) -> str:
     """A transcript's conversation metrics as a table (metric, value, the marker it speaks to, what it means),
     the talk-share bar, and the reminder that these are rules of thumb, not ICF rules."""
-    from .metrics import METRICS
+    from .metrics import METRICS, shown_value
 
     rows = []
     for name, value in metrics.items():
         marker, meaning = METRICS.get(name, ("", ""))
         label = "length" if name == "duration_s" else name.replace("_", " ")
-        rows.append({"what": label, "value": _shown_metric(name, value), "marker": marker, "meaning": meaning})
+        rows.append({"what": label, "value": shown_value(name, value), "marker": marker, "meaning": meaning})
     table = table_html(rows, [("what", "metric"), ("value", "value"), ("marker", "marker"), ("meaning", "what it means")])
     bar = talk_share_html(metrics) if metrics.get("coach_talk_share") is not None else ""
     return (f"{table}{bar}<p style='color:#555'>Practitioners' rules of thumb, not ICF rules: a number says where "

@@ -24,16 +24,10 @@ import re
 import sys
 from pathlib import Path
 
+from coachkit.model import vtt_timestamp
+
 _LINE = re.compile(r"^(\[interrupts\]\s*)?([^:\[\]]{1,40}):\s*(.+)$")
 _PAUSE = re.compile(r"\[pause\s+(\d+(?:\.\d+)?)\]")
-
-
-def _stamp(t: float) -> str:
-    ms = int(round(t * 1000))
-    h, ms = divmod(ms, 3_600_000)
-    m, ms = divmod(ms, 60_000)
-    s, ms = divmod(ms, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
 
 
 def build(script: str, wpm: float = 150.0, gap: float = 0.7, start: float = 2.0) -> tuple[str, list[str]]:
@@ -72,7 +66,7 @@ def build(script: str, wpm: float = 150.0, gap: float = 0.7, start: float = 2.0)
     out = ["WEBVTT", ""]
     listing = []
     for n, (a, b, name, text) in enumerate(cues, 1):
-        out += [str(n), f"{_stamp(a)} --> {_stamp(b)}", f"{name}: {text}", ""]
+        out += [str(n), f"{vtt_timestamp(a)} --> {vtt_timestamp(b)}", f"{name}: {text}", ""]
         mm, ss = divmod(int(a), 60)
         listing.append(f"u{n} [{mm}:{ss:02d}] {name}: {text[:70]}")
     return "\n".join(out), listing
