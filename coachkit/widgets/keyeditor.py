@@ -38,9 +38,11 @@ class KeyEditor(w.VBox):
     def __init__(self, transcript=None, coach: str | None = None, speakers=None, library=None, assessor: str = ""):
         self.library = w.Text(value=str(Path(library).expanduser() if library is not None else default_library()),
                               description="Library", layout=w.Layout(width="640px"))
-        self.upload = w.FileUpload(accept=".vtt,.srt,.txt", multiple=False, description="Upload transcript")
+        self.upload = w.FileUpload(accept=".vtt,.srt,.txt", multiple=False, description="Upload a transcript",
+                                   layout=w.Layout(width="220px"))
         self.upload.observe(lambda ch: self._uploaded(ch["new"]), "value")
-        self.coach = w.Text(value=coach or "", description="Coach's name", placeholder="as in the transcript")
+        self.coach = w.Text(value=coach or "", description="Coach's name", placeholder="as in the transcript",
+                            style={"description_width": "initial"})
         self.message = w.HTML()
         self.area = w.VBox()
         self.draft: KeyDraft | None = None
