@@ -384,7 +384,7 @@ class Kernel:
 
 
 RATE = """
-import getpass, json, os
+import json, os, pwd
 import coachkit as ck
 s = ck.load_session({session!r})
 store = ck.RatingStore()
@@ -395,7 +395,7 @@ for marker, decision in sorted(s.key.decisions.items()):
 sheet.finished = True
 store.save(sheet)
 mine = store.sheets(session_id=s.id)
-print(json.dumps({{"unix_user": getpass.getuser(), "location": store.location, "url_user": os.environ["COACHKIT_DB_URL"].split("//")[1].split(":")[0],
+print(json.dumps({{"unix_user": pwd.getpwuid(os.getuid()).pw_name, "location": store.location, "url_user": os.environ["COACHKIT_DB_URL"].split("//")[1].split(":")[0],
                   "sheet": sheet.id, "group": mine[0].group, "mine": [x.rater for x in mine],
                   "marks": len(sheet.marks)}}))
 """
