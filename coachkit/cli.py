@@ -40,7 +40,7 @@ def _cmd_lab(args) -> int:
     lessons = _lessons_dir()
     cmd = [sys.executable, "-m", "jupyterlab", f"--notebook-dir={lessons}", *args.extra]
     if args.start:
-        cmd.insert(3, "00_start_here.ipynb")
+        cmd.insert(3, "--LabApp.default_url=/lab/tree/00_start_here.ipynb")
     return subprocess.call(cmd)
 
 
@@ -107,15 +107,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"coachkit {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("lab", help="open the lessons in JupyterLab")
+    p = sub.add_parser("lab", help="open the lessons in JupyterLab (other options go to JupyterLab)")
     p.add_argument("--no-start", dest="start", action="store_false", help="do not open the start lesson")
-    p.add_argument("extra", nargs=argparse.REMAINDER, help="more options for JupyterLab")
     p.set_defaults(func=_cmd_lab)
 
-    p = sub.add_parser("app", help="open the lessons as an app, with no code shown (Voila)")
+    p = sub.add_parser("app", help="open the lessons as an app, with no code shown (other options go to Voila)")
     p.add_argument("lesson", nargs="?", help="one lesson, e.g. 03_rate_a_full_session.ipynb")
     p.add_argument("--no-browser", action="store_true")
-    p.add_argument("extra", nargs=argparse.REMAINDER, help="more options for Voila")
     p.set_defaults(func=_cmd_app)
 
     p = sub.add_parser("validate", help="check session, key and framework files")
@@ -146,7 +144,11 @@ def _version() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
-    args = parser.parse_args(argv)
+    # `lab` and `app` pass any option they do not know on to JupyterLab / Voila (e.g. --port 8890)
+    args, extra = parser.parse_known_args(argv)
+    if extra and getattr(args, "command", None) not in ("lab", "app"):
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.extra = extra
     if not getattr(args, "func", None):
         parser.print_help()
         return 0

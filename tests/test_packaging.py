@@ -80,3 +80,29 @@ def test_eight_processes_making_the_rater_id_at_once_agree_on_one(tmp_path):
     results = [p.communicate(timeout=60) for p in procs]
     assert all(p.returncode == 0 for p in procs), [err for _, err in results]
     assert len({out.strip() for out, _ in results}) == 1
+
+
+def test_lab_opens_the_start_lesson_and_passes_options_on(monkeypatch):
+    from coachkit import cli
+
+    seen = []
+    monkeypatch.setattr(cli.subprocess, "call", lambda cmd: seen.append(cmd) or 0)
+    assert cli.main(["lab", "--port", "8890", "--no-browser"]) == 0
+    cmd = seen[0]
+    assert cmd[1:3] == ["-m", "jupyterlab"]
+    assert "--LabApp.default_url=/lab/tree/00_start_here.ipynb" in cmd
+    assert any(a.startswith("--notebook-dir=") and a.endswith("notebooks") for a in cmd)
+    assert cmd[-3:] == ["--port", "8890", "--no-browser"]
+    assert cli.main(["app", "03_rate_a_full_session.ipynb", "--port", "8891"]) == 0
+    assert seen[1][1:3] == ["-m", "voila"] and seen[1][3].endswith("03_rate_a_full_session.ipynb")
+    assert seen[1][-2:] == ["--port", "8891"]
+
+
+def test_unknown_options_of_other_commands_are_refused(capsys):
+    import pytest
+
+    from coachkit import cli
+
+    with pytest.raises(SystemExit):
+        cli.main(["validate", "x", "--frobnicate"])
+    assert "unrecognized arguments" in capsys.readouterr().err
