@@ -27,6 +27,7 @@ __all__ = [
     "RatingSheet",
     "SHEET_FORMAT",
     "check_level",
+    "check_sheet_for",
 ]
 
 #: The overall levels a session or a learner's call can have; "below" is below the ACC standard.
@@ -380,3 +381,19 @@ class RatingSheet:
             ethics_observed=data.get("ethics_observed"),
             comments=data.get("comments", ""),
         )
+
+
+def check_sheet_for(sheet, session, what: str) -> None:
+    """A CoachkitError unless ``sheet`` is a RatingSheet of ``session`` (a Session); ``what`` names the caller.
+
+    >>> check_sheet_for("ana", None, "compare")
+    Traceback (most recent call last):
+    ...
+    coachkit.errors.CoachkitError: compare needs a RatingSheet, not str
+    """
+    if not isinstance(sheet, RatingSheet):
+        raise CoachkitError(f"{what} needs a RatingSheet, not {type(sheet).__name__}")
+    if not isinstance(session, Session):
+        raise CoachkitError(f"{what} needs a Session, not {type(session).__name__}")
+    if sheet.session_id != session.id:
+        raise CoachkitError(f"the sheet rates session '{sheet.session_id}', not '{session.id}'")

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from ._yamlio import check_fields, line_of, load_yaml
 from .errors import CoachkitError, FormatError
-from .model import RatingSheet, Session
+from .model import RatingSheet, Session, check_sheet_for
 from .render import bars_html, esc, metrics_html, quote_html, table_html
 
 __all__ = [
@@ -124,15 +124,6 @@ def _texts(values, what: str) -> list[str]:
     except TypeError:
         raise CoachkitError(f"{what} is a list of short texts") from None
     return [v for v in items if v]
-
-
-def _check(sheet, session) -> None:
-    if not isinstance(sheet, RatingSheet):
-        raise CoachkitError(f"an observation report needs the observer's RatingSheet, not {type(sheet).__name__}")
-    if not isinstance(session, Session):
-        raise CoachkitError(f"an observation report needs the Session observed, not {type(session).__name__}")
-    if sheet.session_id != session.id:
-        raise CoachkitError(f"the sheet rates session '{sheet.session_id}', not '{session.id}'")
 
 
 # ----------------------------------------------------------------------------------------------- pieces
@@ -232,7 +223,7 @@ def observation_report(
     from . import __version__
     from .framework import framework
 
-    _check(sheet, session)
+    check_sheet_for(sheet, session, "an observation report")
     levels = _check_ratings(ratings)
     strengths = _texts(strengths, "strengths")
     development = _texts(development, "development")

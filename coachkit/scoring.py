@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from .errors import CoachkitError
-from .model import RatingSheet, Session
+from .model import RatingSheet, Session, check_sheet_for
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -267,12 +267,7 @@ def compare(sheet: RatingSheet, session: Session) -> Comparison:
     """
     import pandas as pd
 
-    if not isinstance(sheet, RatingSheet):
-        raise CoachkitError(f"compare needs a RatingSheet, not {type(sheet).__name__}")
-    if not isinstance(session, Session):
-        raise CoachkitError(f"compare needs a Session, not {type(session).__name__}")
-    if sheet.session_id != session.id:
-        raise CoachkitError(f"the sheet rates session '{sheet.session_id}', not '{session.id}'")
+    check_sheet_for(sheet, session, "compare")
     key = session.key
     if key is None:
         raise CoachkitError(f"session '{session.id}' has no answer key to compare with")

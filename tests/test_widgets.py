@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 import coachkit as ck
@@ -163,3 +165,15 @@ def test_metrics_panel_names_the_marker_each_metric_speaks_to():
 def test_controller_without_a_name_says_so():
     with pytest.raises(ck.CoachkitError, match="name"):
         RatingController(_session(), store=None).start(" ")
+
+
+def test_an_uploaded_transcript_is_read_and_its_metrics_shown():
+    from coachkit.widgets import BringYourOwn
+
+    panel = BringYourOwn()
+    vtt = b"WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\nSam: What would you like today?\n\n" \
+          b"2\n00:00:05.000 --> 00:00:12.000\nMaya: Clarity about the promotion.\n"
+    panel.upload.value = ({"name": "my call.vtt", "type": "text/vtt", "size": len(vtt), "content": memoryview(vtt),
+                           "last_modified": datetime(2026, 11, 26, tzinfo=UTC)},)
+    assert "my call.vtt" in panel.notes.value and "2 turns" in panel.notes.value
+    assert panel.coach.value == "Sam" and "client talk share" in panel.metrics.table.value

@@ -23,7 +23,7 @@ from ..errors import CoachkitError
 from ..model import Session
 from ..render import esc, table_html
 from .rating import RatingForm
-from .transcript import TranscriptView
+from .transcript import TranscriptView, save_upload
 
 __all__ = ["KeyDraft", "KeyEditor", "default_library", "DEMO_TRANSCRIPT"]  # KeyDraft & co. live in coachkit.authoring
 
@@ -62,15 +62,9 @@ class KeyEditor(w.VBox):
 
     # ------------------------------------------------------------------------------ loading
     def _uploaded(self, value) -> None:
-        import tempfile
-
-        if not value:
-            return
-        f = value[0]
-        folder = Path(tempfile.mkdtemp(prefix="coachkit-key-"))
-        path = folder / Path(f["name"]).name
-        path.write_bytes(bytes(f["content"]))
-        self.load(path, coach=self.coach.value.strip() or None)
+        path = save_upload(value, prefix="coachkit-key-")
+        if path is not None:
+            self.load(path, coach=self.coach.value.strip() or None)
 
     def load(self, transcript, coach: str | None = None, speakers=None) -> None:
         """Show a transcript (a path or a Session) and an empty key to write for it."""

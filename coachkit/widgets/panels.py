@@ -14,7 +14,7 @@ from ..render import esc, table_html
 from .feedback import CalibrationDashboard, FeedbackView, MetricsPanel
 from .markers import MarkerBrowser, MarkerDrill
 from .rating import RatingForm
-from .transcript import TranscriptView
+from .transcript import TranscriptView, save_upload
 
 __all__ = ["RatingPanel", "SessionPicker", "LevelsSideBySide", "MyCalibration", "BringYourOwn", "StartHere",
            "marker_tour", "marker_drill"]
@@ -287,17 +287,9 @@ class BringYourOwn(w.VBox):
         return cls(demo_path=Path(__file__).resolve().parent.parent / "data" / "demo_transcript.vtt", store=store)
 
     def _uploaded(self) -> None:
-        import tempfile
-        from pathlib import Path
-
-        files = self.upload.value
-        if not files:
-            return
-        f = files[0]
-        folder = Path(tempfile.mkdtemp(prefix="coachkit-upload-"))
-        path = folder / Path(f["name"]).name
-        path.write_bytes(bytes(f["content"]))
-        self.load(path)
+        path = save_upload(self.upload.value)
+        if path is not None:
+            self.load(path)
 
     def load(self, path) -> None:
         from ..transcripts import load_transcript

@@ -16,7 +16,7 @@ import traitlets
 from ..errors import CoachkitError
 from ..model import Session
 
-__all__ = ["TranscriptView"]
+__all__ = ["TranscriptView", "save_upload"]
 
 _ESM = r"""
 function render({ model, el }) {
@@ -122,6 +122,22 @@ function render({ model, el }) {
 }
 export default { render };
 """
+
+
+def save_upload(files, prefix: str = "coachkit-upload-") -> Path | None:
+    """Save the first file of a FileUpload's value into a fresh private temp folder; its path (None if empty).
+
+    The readers work on paths (they name the file in every error), so an uploaded transcript is written once,
+    under its own name, where nobody else can read it.
+    """
+    import tempfile
+
+    if not files:
+        return None
+    f = files[0]
+    path = Path(tempfile.mkdtemp(prefix=prefix)) / Path(f["name"]).name
+    path.write_bytes(bytes(f["content"]))
+    return path
 
 
 class TranscriptView(anywidget.AnyWidget):

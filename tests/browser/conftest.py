@@ -88,40 +88,36 @@ class Server:
         self.log.close()
 
 
-@pytest.fixture
-def voila_server():
-    """Start Voila on a folder: ``voila_server(folder, env)`` -> Server (stopped at the end)."""
+def _servers(command):
+    """A fixture body: ``start(folder, env)`` starts ``command(folder)`` as a Server; all stop at the end."""
     _need_browser()
     ARTIFACTS.mkdir(exist_ok=True)
     started = []
 
     def start(folder, env=None):
-        server = Server([sys.executable, "-m", "voila", str(folder), "--no-browser", "--port={port}",
-                         "--Voila.ip=127.0.0.1"], cwd=folder, env=env)
+        args, ready_path = command(folder)
+        server = Server(args, cwd=folder, env=env, ready_path=ready_path)
         started.append(server)
         return server
 
     yield start
     for s in started:
         s.stop()
+
+
+@pytest.fixture
+def voila_server():
+    """Start Voila on a folder: ``voila_server(folder, env)`` -> Server (stopped at the end)."""
+    yield from _servers(lambda folder: ([sys.executable, "-m", "voila", str(folder), "--no-browser", "--port={port}",
+                                         "--Voila.ip=127.0.0.1"], "/"))
 
 
 @pytest.fixture
 def lab_server():
-    _need_browser()
-    ARTIFACTS.mkdir(exist_ok=True)
-    started = []
-
-    def start(folder, env=None):
-        server = Server([sys.executable, "-m", "jupyterlab", "--no-browser", "--port={port}", "--ip=127.0.0.1",
-                         "--ServerApp.token=", "--ServerApp.password=", "--allow-root",
-                         f"--notebook-dir={folder}"], cwd=folder, env=env, ready_path="/api")
-        started.append(server)
-        return server
-
-    yield start
-    for s in started:
-        s.stop()
+    """Start JupyterLab on a folder (no token, loopback only): ``lab_server(folder, env)`` -> Server."""
+    yield from _servers(lambda folder: ([sys.executable, "-m", "jupyterlab", "--no-browser", "--port={port}",
+                                         "--ip=127.0.0.1", "--ServerApp.token=", "--ServerApp.password=",
+                                         "--allow-root", f"--notebook-dir={folder}"], "/api"))
 
 
 @pytest.fixture
