@@ -58,7 +58,7 @@ class RatingController:
         if self.store is not None and not new_attempt:
             sheet = self.store.resume(rater, self.session.id)
         if sheet is None:
-            sheet = RatingSheet(session_id=self.session.id, rater=rater, group=self.group)
+            sheet = RatingSheet(session_id=self.session.id, rater=rater, group=self.group, rater_id=_installation_rater_id())
         self.sheet = sheet
         self._save()
         return sheet
@@ -110,3 +110,9 @@ class RatingController:
     def _save(self) -> None:
         if self.store is not None and self.sheet is not None:
             self.store.save(self.sheet)
+
+
+def _installation_rater_id() -> str:
+    from .settings import rater_id
+
+    return rater_id()

@@ -20,12 +20,16 @@ __all__ = [
     "KINDS",
     "SPEAKERS",
     "Utterance",
+    "Cue",
     "Decision",
+    "CompetencyCall",
     "AnswerKey",
     "Session",
     "Mark",
     "RatingSheet",
     "SHEET_FORMAT",
+    "SHEET_FORMATS",
+    "COMPETENCY_NUMBERS",
     "check_level",
     "check_sheet_for",
 ]
@@ -37,10 +41,14 @@ KINDS: tuple[str, ...] = ("full", "excerpt")
 #: Who speaks: the coach, the client, or someone else (a mentor who joined the call).
 SPEAKERS: tuple[str, ...] = ("coach", "client", "other")
 #: The version tag of a rating sheet's plain-data form (:meth:`RatingSheet.to_dict`).
-SHEET_FORMAT = "coachkit-sheet/1"
+#: Version 2 adds ``competency_calls`` and ``key_version``; version 1 sheets are still read.
+SHEET_FORMAT = "coachkit-sheet/2"
+SHEET_FORMATS: tuple[str, ...] = ("coachkit-sheet/1", SHEET_FORMAT)
+#: The competencies that have markers and so get a level call of their own (3 to 8).
+COMPETENCY_NUMBERS: tuple[int, ...] = (3, 4, 5, 6, 7, 8)
 _SHEET_FIELDS = {
     "format", "id", "session_id", "rater", "rater_id", "group", "level_call", "ethics_observed",
-    "comments", "finished", "created", "updated", "marks",
+    "comments", "finished", "created", "updated", "marks", "competency_calls", "key_version",
 }
 
 Level = Literal["ACC", "PCC", "MCC", "below"]
@@ -92,6 +100,21 @@ class Utterance:
         return "" if self.start is None else format_time(self.start)
 
 
+@dataclass(frozen=True)
+class Cue:
+    """One cue of the source transcript, before cues of one speaker were merged into a turn.
+
+    ``n`` is the cue's ordinal in the file, so cue ``n`` belongs to the turn with the largest id
+    ``u<k>``, ``k <= n``. ``start`` and ``end`` are seconds, or None where the source has no such time
+    (an untimed pasted dialogue has neither; an Otter export has starts only). Metrics that count pauses
+    and overlaps read cues, not turns, so a client's long pause inside one turn still counts.
+    """
+
+    n: int
+    start: float | None
+    end: float | None
+
+
 def vtt_timestamp(seconds: float) -> str:
     """Seconds as a WebVTT time stamp: ``75.2`` -> ``'00:01:15.200'``.
 
@@ -127,23 +150,44 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class CompetencyCall:
+    """The assessor's call on one competency (3 to 8) as a whole: at which depth it was shown.
+
+    ``level`` is one of :data:`LEVELS`; ``evidence`` lists the utterances that show that depth.
+    """
+
+    level: str
+    note: str = ""
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class AnswerKey:
-    """An assessor's answer key for one session. ``version`` tells a corrected key from an older one."""
+    """An assessor's answer key for one session. ``version`` tells a corrected key from an older one.
+
+    ``competencies`` maps competency numbers (3 to 8) to the assessor's :class:`CompetencyCall`; a key
+    may leave it empty (a mentor's own key made in the key editor).
+    """
 
     level: str
     summary: str
     version: int
     decisions: Mapping[str, Decision]
     assessor: str = ""
+    competencies: Mapping[int, CompetencyCall] = field(default_factory=lambda: MappingProxyType({}))
 
     def __post_init__(self):
         object.__setattr__(self, "decisions", MappingProxyType(dict(self.decisions)))
+        object.__setattr__(self, "competencies", MappingProxyType(dict(self.competencies)))
 
 
 @dataclass(frozen=True)
 class Session:
     """A coaching session: its turns and, for a sample session, the assessor's answer key.
 
+    ``cues`` holds the timing of every cue with words in it, before cues were merged into turns (see
+    :class:`Cue`); empty when not known. It is a real field: it travels with the session through the
+    store and the session-folder format, so metrics never depend on the source file still being there.
     ``focus`` lists the markers an excerpt is about (empty for a full session). ``notes`` holds what the
     reader wants the user to know (e.g. which speaker it took to be the coach, and why). ``meta`` holds a
     library session's other facts as text (coach, client, consent, and scenario or pair when given).
@@ -161,9 +205,11 @@ class Session:
     notes: tuple[str, ...] = ()
     description: str = ""
     meta: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    cues: tuple[Cue, ...] = ()
 
     def __post_init__(self):
         object.__setattr__(self, "meta", MappingProxyType(dict(self.meta)))
+        object.__setattr__(self, "cues", tuple(self.cues))
 
     @property
     def minutes(self) -> float | None:
@@ -232,6 +278,8 @@ class RatingSheet:
     group: str = ""
     ethics_observed: bool | None = None
     comments: str = ""
+    competency_calls: dict[int, str] = field(default_factory=dict)
+    key_version: int | None = None
 
     def __post_init__(self):
         if not isinstance(self.session_id, str) or not self.session_id.strip():
@@ -239,11 +287,10 @@ class RatingSheet:
         if not isinstance(self.rater, str) or not self.rater.strip():
             raise CoachkitError("a rating sheet needs the rater's name")
         self.rater = self.rater.strip()
-        if not self.rater_id:
-            from .settings import rater_id
-
-            self.rater_id = rater_id()
         check_level(self.level_call)
+        for number, level in self.competency_calls.items():
+            _check_competency(number)
+            check_level(level, allow_none=False)
         # From here on, changing what the learner decided stamps ``updated`` (not while __init__ runs,
         # so a sheet rebuilt from a file keeps its own times).
         self.__dict__["_ready"] = True
@@ -252,7 +299,9 @@ class RatingSheet:
         if name == "level_call":
             check_level(value)
         super().__setattr__(name, value)
-        if name in ("marks", "level_call", "finished", "ethics_observed", "comments") and self.__dict__.get("_ready"):
+        if name in ("marks", "level_call", "finished", "ethics_observed", "comments", "competency_calls") and self.__dict__.get(
+            "_ready"
+        ):
             super().__setattr__("updated", _now())
 
     def mark(
@@ -273,6 +322,25 @@ class RatingSheet:
         self.marks[marker_id] = Mark(evidenced, tuple(str(e) for e in evidence), str(note or ""))
         self.updated = _now()
 
+    def call_competency(self, number: int, level: str | None) -> None:
+        """Record the learner's level call for one competency (3 to 8); None takes the call back.
+
+        >>> sheet = RatingSheet(session_id="demo", rater="ana")
+        >>> sheet.call_competency(6, "PCC")
+        >>> sheet.competency_calls
+        {6: 'PCC'}
+        >>> sheet.call_competency(2, "PCC")
+        Traceback (most recent call last):
+        ...
+        coachkit.errors.CoachkitError: unknown competency 2: competencies 3 to 8 have level calls
+        """
+        number = _check_competency(number)
+        if level is None:
+            self.competency_calls.pop(number, None)
+        else:
+            self.competency_calls[number] = check_level(level, allow_none=False)
+        self.updated = _now()
+
     def unmark(self, marker_id: str) -> None:
         """Take a marker's decision back (it is undecided again)."""
         self.marks.pop(marker_id, None)
@@ -288,7 +356,7 @@ class RatingSheet:
 
         >>> d = RatingSheet(session_id="demo", rater="ana", rater_id="r1", id="s1").to_dict()
         >>> d["format"], d["id"], d["marks"]
-        ('coachkit-sheet/1', 's1', {})
+        ('coachkit-sheet/2', 's1', {})
         """
         return {
             "format": SHEET_FORMAT,
@@ -307,6 +375,8 @@ class RatingSheet:
                 marker: {"evidenced": m.evidenced, "evidence": list(m.evidence), "note": m.note}
                 for marker, m in self.marks.items()
             },
+            "competency_calls": {str(n): level for n, level in sorted(self.competency_calls.items())},
+            "key_version": self.key_version,
         }
 
     @classmethod
@@ -322,8 +392,9 @@ class RatingSheet:
             raise CoachkitError(f"a rating sheet must be a mapping, not {type(data).__name__}")
         where = f"rating sheet {data.get('id')!r}" if isinstance(data.get("id"), str) else "rating sheet"
         fmt = data.get("format", SHEET_FORMAT)
-        if fmt != SHEET_FORMAT:
-            raise CoachkitError(f"{where}: unknown format {fmt!r} (this coachkit reads {SHEET_FORMAT!r})")
+        if fmt not in SHEET_FORMATS:
+            shown = fmt if isinstance(fmt, str) and len(fmt) <= 40 else "(not a format name)"
+            raise CoachkitError(f"{where}: unknown format {shown!r} (this coachkit reads {', '.join(SHEET_FORMATS)})")
         for name in ("id", "session_id", "rater", "rater_id", "created", "updated"):
             if name not in data:
                 raise CoachkitError(f"{where}: missing field {name!r}")
@@ -367,6 +438,18 @@ class RatingSheet:
             if not isinstance(m.get("note", ""), str):
                 raise CoachkitError(f"{where}, marker {marker_id}: note must be text")
             marks[marker_id] = Mark(m["evidenced"], tuple(evidence), m.get("note", ""))
+        raw_calls = data.get("competency_calls") or {}
+        if not isinstance(raw_calls, Mapping):
+            raise CoachkitError(f"{where}: 'competency_calls' must map competency numbers (3 to 8) to levels")
+        calls = {}
+        for number, call in raw_calls.items():
+            try:
+                calls[_check_competency(number)] = check_level(call, allow_none=False)
+            except CoachkitError as exc:
+                raise CoachkitError(f"{where}: {exc}") from None
+        key_version = data.get("key_version")
+        if key_version is not None and (type(key_version) is not int or not 1 <= key_version <= 1_000_000):
+            raise CoachkitError(f"{where}: 'key_version' must be a whole number of 1 or more, or null")
         return cls(
             session_id=data["session_id"],
             rater=data["rater"],
@@ -380,7 +463,20 @@ class RatingSheet:
             group=data.get("group", ""),
             ethics_observed=data.get("ethics_observed"),
             comments=data.get("comments", ""),
+            competency_calls=calls,
+            key_version=key_version,
         )
+
+
+def _check_competency(number) -> int:
+    """``number`` as an int if it names a competency with markers (3 to 8, or its text), else an error."""
+    value = number
+    if isinstance(number, str) and number.strip().isdigit() and len(number.strip()) <= 2:
+        value = int(number.strip())
+    if type(value) is not int or value not in COMPETENCY_NUMBERS:
+        shown = number if isinstance(number, int | str) and len(str(number)) <= 12 else "(not a number)"
+        raise CoachkitError(f"unknown competency {shown}: competencies 3 to 8 have level calls")
+    return value
 
 
 def check_sheet_for(sheet, session, what: str) -> None:

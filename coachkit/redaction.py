@@ -121,9 +121,6 @@ def redact(session: Session, names: Iterable[str] | str = ()) -> Session:
         decisions = {m: replace(d, note=sub(d.note)) for m, d in key.decisions.items()}
         key = replace(key, summary=sub(key.summary), decisions=decisions)
 
-    from .transcripts import cue_times
-
-    cues = cue_times(session)
     speakers_named = sum(1 for name in labels if name.casefold() not in _NOT_A_NAME)
     note = (
         f"Redacted names: {speakers_named} speaker name{'s' if speakers_named != 1 else ''} replaced "
@@ -141,6 +138,4 @@ def redact(session: Session, names: Iterable[str] | str = ()) -> Session:
         source=None,  # the file still holds the names
         notes=(*(sub(n) for n in session.notes), note),
     )
-    if cues is not None:
-        object.__setattr__(redacted, "_cue_times", cues)
     return redacted

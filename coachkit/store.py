@@ -421,6 +421,11 @@ class RatingStore:
         """
         if not isinstance(sheet, RatingSheet):
             raise CoachkitError(f"the store saves RatingSheets, not {type(sheet).__name__}")
+        if not sheet.rater_id:
+            # The store supplies this installation's stable rater id; the data type never makes files.
+            from .settings import rater_id
+
+            sheet.rater_id = rater_id()
         row = _sheet_row(sheet)
         # Marks as plain tuples (evidence still a tuple): cheap to compare with what was saved last time.
         marks = _mark_tuples(sheet)

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .errors import CoachkitError, FormatError
-from .model import Session, Utterance
+from .model import Cue, Session, Utterance
 
 __all__ = ["load_transcript", "cue_times", "FORMATS", "HOW_TO_GET_A_TRANSCRIPT"]
 
@@ -600,26 +600,12 @@ def cue_times(session: Session) -> tuple[tuple[int, float | None, float | None],
     """The ``(n, start, end)`` of every cue with words in it, before cues were merged into turns.
 
     ``n`` is the cue's ordinal, so cue ``n`` belongs to the turn with the largest id ``u<k>``, ``k <= n``.
-    Known for a session read by :func:`load_transcript` (and kept by :func:`coachkit.redact`); otherwise
-    re-read from ``session.source`` when that is the transcript the session came from, else None.
+    Read from ``session.cues`` (a field the session carries through the store and the session-folder
+    format); None when the session does not know its cues.
     """
-    stored = session.__dict__.get("_cue_times")
-    if stored is not None:
-        return stored
-    if not session.source:
+    if not session.cues:
         return None
-    try:
-        _, cues, _ = _read_cues(session.source)
-    except (CoachkitError, OSError):
-        return None
-    by_n = {c.n: c for c in cues if c.text}
-    for u in session.utterances:
-        c = by_n.get(_ordinal(u.id))
-        if c is None or c.start != u.start:
-            return None  # not the file this session came from (or it changed since)
-    found = tuple((c.n, c.start, c.end) for c in by_n.values())
-    object.__setattr__(session, "_cue_times", found)
-    return found
+    return tuple((c.n, c.start, c.end) for c in session.cues)
 
 
 def _ordinal(utterance_id: str) -> int | None:
@@ -692,8 +678,8 @@ def load_transcript(
         key=None,
         source=str(path),
         notes=(f"Read as {_FORMAT_NAMES[kind]}.", *notes),
+        cues=tuple(Cue(c.n, c.start, c.end) for c in cues if c.text),
     )
-    object.__setattr__(session, "_cue_times", tuple((c.n, c.start, c.end) for c in cues if c.text))
     return session
 
 

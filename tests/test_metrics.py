@@ -65,7 +65,7 @@ def test_zoom_fixture_worked_out_by_hand():
 
 def test_silences_inside_a_turn_count_but_not_when_the_cues_are_unknown():
     s = load_transcript(DATA / "transcripts" / "zoom.vtt", coach="Jordan Lee")
-    unknown = dataclasses.replace(s, source=None)  # built elsewhere: only the turns are known
+    unknown = dataclasses.replace(s, cues=())  # built elsewhere: only the turns are known
     assert conversation_metrics(unknown)["silences"] == 0
 
 

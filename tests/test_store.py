@@ -34,7 +34,7 @@ def store(location):
 
 
 def _sheet(session_id="s1", rater="ana", **marks):
-    sheet = RatingSheet(session_id=session_id, rater=rater)
+    sheet = RatingSheet(session_id=session_id, rater=rater, rater_id="installation-1")
     for marker, value in marks.items():
         sheet.mark(marker.lstrip("m").replace("_", "."), value, evidence=["u3"] if value else [], note=f"note {marker}")
     return sheet

@@ -230,13 +230,12 @@ def test_speakers_called_coach_and_client_are_taken_at_their_word(tmp_path):
 # ------------------------------------------------------------------------------ cue times for metrics
 
 
-def test_cue_times_are_kept_and_recovered_from_the_source():
+def test_cue_times_are_a_field_of_the_session_and_never_reread_from_the_source():
     s = load_transcript(DATA / "zoom.vtt", coach="Jordan Lee")
     assert cue_times(s)[:4] == ((1, 2.0, 5.5), (2, 6.2, 12.0), (3, 12.1, 15.0), (4, 19.0, 24.0))
-    rebuilt = dataclasses.replace(s, title="again")  # a copy made elsewhere loses what was kept
-    assert cue_times(rebuilt) == cue_times(s)  # re-read from session.source
-    moved = dataclasses.replace(s, source=None)
-    assert cue_times(moved) is None
+    rebuilt = dataclasses.replace(s, title="again", source=None)  # a copy made elsewhere keeps them
+    assert cue_times(rebuilt) == cue_times(s) and rebuilt.cues == s.cues
+    assert cue_times(dataclasses.replace(s, cues=())) is None  # a session that never knew its cues
 
 
 def test_reading_does_not_import_pandas():
