@@ -86,6 +86,7 @@ _TOP_OPTIONAL: dict[str, Any] = {
     "scenario": str,
     "pair": str,
     "key": dict,
+    "timing_shows_overlaps": bool,
 }
 _KEY_REQUIRED: dict[str, Any] = {"version": int, "level": str, "summary": str, "decisions": dict}
 _KEY_OPTIONAL: dict[str, Any] = {"assessor": str}
@@ -541,6 +542,8 @@ def _read(folder: Path, expect_id: str | None = None) -> tuple[Session | None, l
     for name in ("scenario", "pair"):
         if get(name):
             meta[name] = data[name].strip()
+    if get("timing_shows_overlaps") is not None:
+        meta["timing_shows_overlaps"] = "true" if data["timing_shows_overlaps"] else "false"
     session = Session(
         id=sid,
         title=data["title"].strip(),

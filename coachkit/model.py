@@ -6,6 +6,7 @@ the readers, scoring and the store consume them. It imports nothing else of the 
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -17,6 +18,7 @@ from .errors import CoachkitError
 
 __all__ = [
     "LEVELS",
+    "LEVEL_ORDER",
     "KINDS",
     "SPEAKERS",
     "Utterance",
@@ -27,6 +29,9 @@ __all__ = [
     "Session",
     "Mark",
     "RatingSheet",
+    "CheckAttempt",
+    "CHECK_STAGES",
+    "slug",
     "SHEET_FORMAT",
     "SHEET_FORMATS",
     "COMPETENCY_NUMBERS",
@@ -36,6 +41,10 @@ __all__ = [
 
 #: The overall levels a session or a learner's call can have; "below" is below the ACC standard.
 LEVELS: tuple[str, ...] = ("ACC", "PCC", "MCC", "below")
+#: The levels in the order a learner meets them in a table or a side-by-side: below the standard up to MCC.
+LEVEL_ORDER: tuple[str, ...] = ("below", "ACC", "PCC", "MCC")
+#: The stages of a calibration check: the form's excerpts, then its full sessions, then done.
+CHECK_STAGES: tuple[str, ...] = ("excerpts", "full", "done")
 #: A full session (20 to 60 minutes) or a short excerpt that focuses on a few markers.
 KINDS: tuple[str, ...] = ("full", "excerpt")
 #: Who speaks: the coach, the client, or someone else (a mentor who joined the call).
@@ -76,6 +85,23 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+_SLUG_RUN = re.compile(r"[^a-z0-9]+")
+
+
+def slug(text: str, default: str = "session") -> str:
+    """Lower-case letters, digits and single hyphens: the only shape of a session id or a file name the kit writes.
+
+    Never a path: slashes, dots and anything else become hyphens.
+
+    >>> slug("Maya's call (Zoom).vtt")
+    'maya-s-call-zoom-vtt'
+    >>> slug("../../../x"), slug("***")
+    ('x', 'session')
+    """
+    text = str(text)[:200].lower()
+    return _SLUG_RUN.sub("-", text).strip("-")[:80].strip("-") or default
+
+
 @dataclass(frozen=True)
 class Utterance:
     """One turn of talk. ``start`` and ``end`` are seconds from the start, or None for an untimed file.
@@ -113,6 +139,8 @@ class Cue:
     n: int
     start: float | None
     end: float | None
+    #: the id of the turn this cue was merged into ('' when not known)
+    turn: str = ""
 
 
 def vtt_timestamp(seconds: float) -> str:
@@ -477,6 +505,37 @@ def _check_competency(number) -> int:
         shown = number if isinstance(number, int | str) and len(str(number)) <= 12 else "(not a number)"
         raise CoachkitError(f"unknown competency {shown}: competencies 3 to 8 have level calls")
     return value
+
+
+@dataclass
+class CheckAttempt:
+    """One learner's attempt at a calibration check form (lesson 09).
+
+    ``draw`` is the order the form's sessions are shown in (excerpts first, then full sessions);
+    ``sheet_ids`` maps each session id of the draw to the id of the RatingSheet made for it.
+    ``stage`` is one of :data:`CHECK_STAGES`. Pass or fail is never stored: it is recomputed from the
+    sheets against the keys, so a corrected key or rule changes the result, never a stored verdict.
+    """
+
+    rater: str
+    form: str
+    draw: tuple[str, ...]
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    rater_id: str = ""
+    stage: str = "excerpts"
+    sheet_ids: dict[str, str] = field(default_factory=dict)
+    started: str = field(default_factory=_now)
+    updated: str = field(default_factory=_now)
+    imported: bool = False
+
+    def __post_init__(self):
+        if not isinstance(self.rater, str) or not self.rater.strip():
+            raise CoachkitError("a check attempt needs the rater's name")
+        if not isinstance(self.form, str) or not self.form.strip():
+            raise CoachkitError("a check attempt needs the form it takes")
+        if self.stage not in CHECK_STAGES:
+            raise CoachkitError(f"unknown check stage {self.stage!r}: choose one of {', '.join(CHECK_STAGES)}")
+        self.draw = tuple(self.draw)
 
 
 def check_sheet_for(sheet, session, what: str) -> None:
