@@ -288,19 +288,10 @@ def _check_session(session) -> None:
 
 def _cue_spans(session: Session) -> list[tuple[str, float | None, float | None]]:
     """(speaker role, start, end) of every cue in file order; the turns themselves when cues are unknown."""
-    from .transcripts import _ordinal, cue_times
-
-    cues = cue_times(session)
-    if cues is None:
+    if not session.cues:
         return [(u.speaker, u.start, u.end) for u in session.utterances]
-    turns = sorted(((_ordinal(u.id), u.speaker) for u in session.utterances), key=lambda t: t[0])
-    spans = []
-    k = -1
-    for n, start, end in sorted(cues, key=lambda c: c[0]):
-        while k + 1 < len(turns) and turns[k + 1][0] <= n:
-            k += 1
-        spans.append((turns[k][1] if k >= 0 else "other", start, end))
-    return spans
+    role = {u.id: u.speaker for u in session.utterances}
+    return [(role.get(c.turn, "other"), c.start, c.end) for c in session.cues]
 
 
 def conversation_metrics(session: Session) -> dict[str, float | int | None]:

@@ -99,7 +99,7 @@ _QUESTION = re.compile(r"\?[!\"'”’)\]]*(?=\s|$)")
 class _Cue(NamedTuple):
     """One cue as written in the file, before cues are merged into turns."""
 
-    n: int  # 1-based ordinal of the cue in the file
+    n: int  # the cue's number: its whole-number identifier when the file numbers cues uniquely, else its position
     line: int  # the line it starts on (timing line, speaker line)
     start: float | None
     end: float | None
@@ -287,6 +287,7 @@ def _vtt_cues(path: Path, lines: list[str]) -> list[_Cue]:
         raise FormatError(path, None, f"webvtt-py read {len(captions)} cues where the file has {len(timings)}")
     cues: list[_Cue] = []
     previous_start, previous_line = -1, 0
+    numbers = _cue_numbers([caption.identifier for caption in captions])
     for k, ((number, _), caption) in enumerate(zip(timings, captions, strict=True)):
         start_ms, end_ms = caption.start_time.in_milliseconds(), caption.end_time.in_milliseconds()
         if end_ms < start_ms:
@@ -312,8 +313,27 @@ def _vtt_cues(path: Path, lines: list[str]) -> list[_Cue]:
         said = html.unescape(said)
         if name is not None:
             name = html.unescape(name)
-        cues.append(_Cue(k + 1, number, start, end, name, said))
+        cues.append(_Cue(numbers[k], number, start, end, name, said))
     return cues
+
+
+def _cue_numbers(identifiers: list[str | None]) -> list[int]:
+    """The number of each cue: its own identifier when every cue has a distinct whole-number identifier
+    (Zoom numbers cues 1, 2, 3 ...; a revised sample transcript keeps the numbers of unchanged cues and
+    gives new ones numbers never used before), else its position in the file (Teams' GUID ids).
+
+    >>> _cue_numbers(["1", "2", "201", "3"]), _cue_numbers(["a/1-0", "a/2-0"]), _cue_numbers(["1", "1"])
+    ([1, 2, 201, 3], [1, 2], [1, 2])
+    """
+    numbers = []
+    for identifier in identifiers:
+        text = (identifier or "").strip()
+        if not (text.isdigit() and len(text) <= 7 and int(text) > 0):
+            return list(range(1, len(identifiers) + 1))
+        numbers.append(int(text))
+    if len(set(numbers)) != len(numbers):
+        return list(range(1, len(identifiers) + 1))
+    return numbers
 
 
 def _srt_cues(path: Path, text: str, lines: list[str]) -> list[_Cue]:
@@ -356,6 +376,25 @@ def _srt_cues(path: Path, text: str, lines: list[str]) -> list[_Cue]:
             name, said = _split_speaker(_SPACES.sub(" ", _TAG.sub("", content)))
         cues.append(_Cue(k + 1, number, start, end, name, said))
     return cues
+
+
+def _cue_numbers(identifiers: list[str | None]) -> list[int]:
+    """The number of each cue: its own identifier when every cue has a distinct whole-number identifier
+    (Zoom numbers cues 1, 2, 3 ...; a revised sample transcript keeps the numbers of unchanged cues and
+    gives new ones numbers never used before), else its position in the file (Teams' GUID ids).
+
+    >>> _cue_numbers(["1", "2", "201", "3"]), _cue_numbers(["a/1-0", "a/2-0"]), _cue_numbers(["1", "1"])
+    ([1, 2, 201, 3], [1, 2], [1, 2])
+    """
+    numbers = []
+    for identifier in identifiers:
+        text = (identifier or "").strip()
+        if not (text.isdigit() and len(text) <= 7 and int(text) > 0):
+            return list(range(1, len(identifiers) + 1))
+        numbers.append(int(text))
+    if len(set(numbers)) != len(numbers):
+        return list(range(1, len(identifiers) + 1))
+    return numbers
 
 
 def _otter_cues(path: Path, lines: list[str], notes: list[str]) -> list[_Cue]:
@@ -572,6 +611,12 @@ def _roles(path, cues: list[_Cue], coach, client, notes: list[str]) -> dict[str,
 
 
 def _merge(cues: list[_Cue], roles: dict[str, str]) -> tuple[Utterance, ...]:
+    turns, _ = _merge_with_cues(cues, roles)
+    return turns
+
+
+def _merge_with_cues(cues: list[_Cue], roles: dict[str, str]) -> tuple[tuple[Utterance, ...], tuple[Cue, ...]]:
+    """The turns (consecutive cues of one speaker merged, keeping the first cue's id) and every cue's timing."""
     runs: list[list[_Cue]] = []
     for c in cues:
         if c.text:
@@ -588,7 +633,8 @@ def _merge(cues: list[_Cue], roles: dict[str, str]) -> tuple[Utterance, ...]:
         ends = [x.end for x in run]
         end = None if None in ends else max(ends)
         turns.append(Utterance(f"u{c.n}", roles[c.name], c.name, c.start, end, " ".join(x.text for x in run)))
-    return tuple(turns)
+    timing = tuple(Cue(x.n, x.start, x.end, f"u{run[0].n}") for run in runs for x in run)
+    return tuple(turns), timing
 
 
 def _slug(stem: str) -> str:
@@ -663,7 +709,7 @@ def load_transcript(
         raise CoachkitError("speakers must be a mapping of display name -> name, e.g. {'Zoom User 3': 'Maya'}")
     cues = _rename(path, cues, speakers, notes)
     roles = _roles(path, cues, coach, client, notes)
-    utterances = _merge(cues, roles)
+    utterances, timing = _merge_with_cues(cues, roles)
     merged = sum(1 for c in cues if c.text) - len(utterances)
     if merged:
         notes.append(f"Merged {merged} cue(s) into the turn of the same speaker before them.")
@@ -678,7 +724,7 @@ def load_transcript(
         key=None,
         source=str(path),
         notes=(f"Read as {_FORMAT_NAMES[kind]}.", *notes),
-        cues=tuple(Cue(c.n, c.start, c.end) for c in cues if c.text),
+        cues=timing,
     )
     return session
 
