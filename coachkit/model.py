@@ -35,6 +35,8 @@ __all__ = [
     "SHEET_FORMAT",
     "SHEET_FORMATS",
     "COMPETENCY_NUMBERS",
+    "MARKER_IDS",
+    "check_marker",
     "check_level",
     "check_sheet_for",
 ]
@@ -53,6 +55,13 @@ SPEAKERS: tuple[str, ...] = ("coach", "client", "other")
 #: Version 2 adds ``competency_calls`` and ``key_version``; version 1 sheets are still read.
 SHEET_FORMAT = "coachkit-sheet/2"
 SHEET_FORMATS: tuple[str, ...] = ("coachkit-sheet/1", SHEET_FORMAT)
+#: The 37 PCC Markers' ids in ICF's order. The marker texts live in the framework file; a test checks that
+#: its ids are exactly these, so the data types can check an id without importing the framework.
+MARKER_IDS: tuple[str, ...] = (
+    "3.1", "3.2", "3.3", "3.4", "4.1", "4.2", "4.3", "4.4", "5.1", "5.2", "5.3", "5.4", "5.5",
+    "6.1", "6.2", "6.3", "6.4", "6.5", "6.6", "6.7", "7.1", "7.2", "7.3", "7.4", "7.5", "7.6", "7.7", "7.8",
+    "8.1", "8.2", "8.3", "8.4", "8.5", "8.6", "8.7", "8.8", "8.9",
+)  # fmt: skip
 #: The competencies that have markers and so get a level call of their own (3 to 8).
 COMPETENCY_NUMBERS: tuple[int, ...] = (3, 4, 5, 6, 7, 8)
 _SHEET_FIELDS = {
@@ -79,6 +88,23 @@ def check_level(level: str | None, allow_none: bool = True) -> str | None:
     if level not in LEVELS:
         raise CoachkitError(f"unknown level {level!r}: choose one of {', '.join(LEVELS)}")
     return level
+
+
+def check_marker(marker_id) -> str:
+    """``marker_id`` as the marker's id ("6.6") if it is one of the 37, else a CoachkitError listing them.
+
+    >>> check_marker(" 6.6 ")
+    '6.6'
+    >>> check_marker("x" * 500)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    coachkit.errors.CoachkitError: unknown marker 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...'. Valid markers: 3.1, ...
+    """
+    key = marker_id.strip() if isinstance(marker_id, str) else marker_id
+    if key in MARKER_IDS:
+        return key
+    shown = str(key)[:40] + ("..." if len(str(key)) > 40 else "") if isinstance(key, str | int | float) else type(key).__name__
+    raise CoachkitError(f"unknown marker {shown!r}. Valid markers: {', '.join(MARKER_IDS)}")
 
 
 def _now() -> str:
@@ -345,9 +371,7 @@ class RatingSheet:
         note: str = "",
     ) -> None:
         """Record the learner's decision on one marker (True, False, or None for unsure)."""
-        from .framework import framework
-
-        marker_id = framework().marker(marker_id).id
+        marker_id = check_marker(marker_id)
         if evidenced not in (True, False, None):
             raise CoachkitError(f"marker {marker_id}: evidenced must be True, False or None (unsure)")
         if isinstance(evidence, str):
@@ -452,13 +476,9 @@ class RatingSheet:
         if not isinstance(raw_marks, Mapping):
             raise CoachkitError(f"{where}: 'marks' must map marker ids to marks")
         marks = {}
-        if raw_marks:
-            from .framework import framework
-
-            fw = framework()
         for marker, m in raw_marks.items():
             try:
-                marker_id = fw.marker(marker).id
+                marker_id = check_marker(marker)
             except CoachkitError as exc:
                 raise CoachkitError(f"{where}: {exc}") from None
             if not isinstance(m, Mapping) or set(m) - {"evidenced", "evidence", "note"}:
