@@ -400,8 +400,12 @@ class SessionList(list):
 
 
 def _sort_key(s: Session):
-    """A neutral order: full sessions, then excerpts, each by title (never by level, which would give it away)."""
-    return (0 if s.kind == "full" else 1, s.title.casefold(), s.id)
+    """A neutral order: full sessions by title (never by level, which would give it away), then excerpts in
+    the order of their first focus marker, then by title."""
+    if s.kind == "full":
+        return (0, (), s.title.casefold(), s.id)
+    first = tuple(int(p) for p in s.focus[0].split(".")) if s.focus else (99,)
+    return (1, first, s.title.casefold(), s.id)
 
 
 def _is_check(s: Session) -> bool:
@@ -430,7 +434,7 @@ def sessions(
     roots: Iterable[str | os.PathLike] | None = None,
     include_check: bool = False,
 ) -> SessionList:
-    """The library's sessions in a neutral order (full sessions, then excerpts, each by title), without pandas.
+    """The library's sessions in a neutral order (full sessions by title, then excerpts in marker order), without pandas.
 
     ``ids`` reads only those sessions (old ids too); ``kind`` keeps "full" sessions or "excerpt"s; ``roots``
     names the library folders (default :func:`library_roots`). Reserved calibration-check sessions
