@@ -129,7 +129,7 @@ def load_yaml(path: str | Path, text: str | None = None, what: str = "data file"
     except yaml.reader.ReaderError as exc:
         # the reader checks every character before parsing starts: a control character lands here
         raise _reader_error(path, text, exc) from None
-    except ValueError as exc:  # libyaml encodes the text first: a lone surrogate cannot be
+    except ValueError:  # libyaml encodes the text first: a lone surrogate cannot be
         raise FormatError(path, None, "not valid YAML: it holds a character that is not text (a lone surrogate)") from None
     loader.name = str(path)
     try:

@@ -23,7 +23,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-
 from types import MappingProxyType
 
 from ._yamlio import check_fields, line_of, load_yaml, short

@@ -34,8 +34,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from ._files import DATA_FILE_LIMIT
-from ._yamlio import line_of, load_yaml, short
+from ._yamlio import short
 from .errors import CoachkitError, FormatError
 from .model import KINDS, LEVEL_ORDER, Session, slug
 from .session_files import (
@@ -44,6 +43,7 @@ from .session_files import (
     SESSION_FILE,
     VERSIONS_FOLDER,
     import_transcript,
+    read_aliases,
     read_folder,
     validate_file,
     write_session,
@@ -75,7 +75,6 @@ __all__ = [
 
 #: The file in a library folder that maps old session ids to current ones (format coachkit-aliases/1).
 ALIASES_FILE = "aliases.yaml"
-_ALIASES_FORMAT = "coachkit-aliases/1"
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _SAMPLE = "sample library"
 _slug = slug  # an old private name some callers still import; the public one is coachkit.model.slug
@@ -207,27 +206,9 @@ def _read_aliases(path: Path) -> dict[str, str]:
     info = path.stat()
     stamp = (info.st_mtime_ns, info.st_size)
     hit = _ALIAS_CACHE.get(path)
-    if hit is not None and hit[0] == stamp:
-        return hit[1]
-    data = load_yaml(path, what="alias file", limit=DATA_FILE_LIMIT)
-    mapping = data.get("aliases") if isinstance(data, dict) else None
-    if isinstance(data, dict) and data.get("format") not in (None, _ALIASES_FORMAT):
-        raise FormatError(path, line_of(data, "format"), f"unknown format {short(data.get('format'))}: expected {_ALIASES_FORMAT}")
-    if not isinstance(mapping, dict):
-        raise FormatError(path, line_of(data), "an alias file maps old ids to new ones under 'aliases:'")
-    out: dict[str, str] = {}
-    for old, new in mapping.items():
-        line = line_of(mapping, old)
-        if not (isinstance(old, str) and _ID.match(old) and isinstance(new, str) and _ID.match(new)):
-            raise FormatError(path, line, f"an alias maps one session id to another (old-id: new-id), not {short(old, 30)}: {short(new, 30)}")
-        if old == new:
-            raise FormatError(path, line, f"the alias {old} points at itself")
-        out[old] = new
-    for old, new in out.items():
-        if new in out:
-            raise FormatError(path, line_of(mapping, old), f"the alias {old} -> {new} points at another alias: name the current id")
-    _ALIAS_CACHE[path] = (stamp, out)
-    return out
+    if hit is None or hit[0] != stamp:
+        hit = _ALIAS_CACHE[path] = (stamp, read_aliases(path))
+    return hit[1]
 
 
 def aliases(roots: Iterable[str | os.PathLike] | None = None) -> dict[str, str]:

@@ -53,6 +53,8 @@ __all__ = [
     "FRAMEWORK_FORMAT",
     "read_folder",
     "validate_file",
+    "read_aliases",
+    "ALIASES_FORMAT",
     "write_session",
     "import_transcript",
 ]
@@ -67,6 +69,8 @@ USES: tuple[str, ...] = ("practice", "check")
 SESSION_FILE = "session.yaml"
 #: The folder inside a session folder that keeps older key versions, ``versions/<n>/``.
 VERSIONS_FOLDER = "versions"
+#: The format string of a library folder's ``aliases.yaml`` (old session id -> current id).
+ALIASES_FORMAT = "coachkit-aliases/1"
 #: The format string of a marker framework file.
 FRAMEWORK_FORMAT = "coachkit-framework/1"
 
@@ -289,6 +293,31 @@ def validate_file(path: str | os.PathLike, *, sample: bool = False) -> list[Form
             f"unknown format {short(fmt)}: expected {FORMAT} or {FRAMEWORK_FORMAT}",
         )
     ]
+
+
+def read_aliases(path: str | os.PathLike) -> dict[str, str]:
+    """Old session id -> current id from one ``aliases.yaml`` (format ``coachkit-aliases/1``), checked: ids
+    that are ids, none pointing at itself or at another alias, no YAML anchors. A problem is a FormatError
+    naming file and line."""
+    path = Path(path)
+    data = load_yaml(path, what="alias file")
+    mapping = data.get("aliases") if isinstance(data, dict) else None
+    if isinstance(data, dict) and data.get("format") not in (None, ALIASES_FORMAT):
+        raise FormatError(path, line_of(data, "format"), f"unknown format {short(data.get('format'))}: expected {ALIASES_FORMAT}")
+    if not isinstance(mapping, dict):
+        raise FormatError(path, line_of(data), "an alias file maps old ids to new ones under 'aliases:'")
+    out: dict[str, str] = {}
+    for old, new in mapping.items():
+        line = line_of(mapping, old)
+        if not (isinstance(old, str) and _ID.match(old) and isinstance(new, str) and _ID.match(new)):
+            raise FormatError(path, line, f"an alias maps one session id to another (old-id: new-id), not {short(old, 30)}: {short(new, 30)}")
+        if old == new:
+            raise FormatError(path, line, f"the alias {old} points at itself")
+        out[old] = new
+    for old, new in out.items():
+        if new in out:
+            raise FormatError(path, line_of(mapping, old), f"the alias {old} -> {new} points at another alias: name the current id")
+    return out
 
 
 # --------------------------------------------------------------------------------------------------
