@@ -427,7 +427,8 @@ def sessions(
     """
     if kind is not None and kind not in KINDS:
         raise CoachkitError(f"unknown kind {short(kind)}: choose one of {', '.join(KINDS)}")
-    wanted = None if ids is None else {canonical_id(i, roots) if isinstance(i, str) else i for i in ids}
+    renamed = aliases(roots) if ids is not None else {}
+    wanted = None if ids is None else {renamed.get(i, i) for i in ids}
     found, trouble = _read_all(roots, wanted)
     out = SessionList(sorted(
         (s for s, _ in found if (kind is None or s.kind == kind) and (include_check or not _is_check(s))), key=_sort_key

@@ -35,6 +35,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from ._files import TRANSCRIPT_LIMIT, read_bounded
 from ._session_key import Problems, bad_marker, fields, marker_ids, read_key
 from ._session_write import transcript_file
 from ._yamlio import dump_yaml, line_of, load_yaml, short
@@ -124,8 +125,8 @@ def _zero_length_cues(problems: Problems, path: Path, transcript: Session) -> No
     if not bad:
         return
     try:
-        text = path.read_text(encoding="utf-8-sig", errors="replace")
-    except OSError:
+        text = read_bounded(path, TRANSCRIPT_LIMIT, "transcript").decode("utf-8-sig", errors="replace")
+    except FormatError:
         text = ""
     arrows = [number for number, line in enumerate(text.splitlines(), 1) if "-->" in line]
     for k, c in bad:
@@ -440,6 +441,18 @@ def write_session(
         data["key"] = _key_data(session, mapping)
     yaml_text = f"# {FORMAT}: see docs/session-format.md\n" + dump_yaml(data)
 
+    try:
+        _write(folder, sid, name, text, yaml_text, keep_transcript, old, old_name, session)
+    except OSError as exc:  # a full disk, a read-only folder: one plain line, nothing half-written
+        raise CoachkitError(f"not written: {folder} could not be written ({exc.strerror or 'write failed'})") from None
+    session, problems = read_folder(folder)
+    if problems:
+        raise problems[0]
+    return session
+
+
+def _write(folder: Path, sid: str, name: str, text: str | None, yaml_text: str, keep_transcript: bool, old, old_name, session) -> None:
+    """Write into a hidden folder beside the target, check it, then move the files into place."""
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{sid}-", dir=folder.parent))
     try:
@@ -462,10 +475,6 @@ def write_session(
             (folder / old_name).unlink()  # the transcript now lives in the other format
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    session, problems = read_folder(folder)
-    if problems:
-        raise problems[0]
-    return session
 
 
 def _keep_version(folder: Path, transcript: str, version: int) -> None:

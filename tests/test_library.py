@@ -831,3 +831,16 @@ def test_listing_a_folder_for_the_key_editor_changes_no_environment(tmp_path, mo
     before = dict(os.environ)
     row = draft.listing(tmp_path / "mine")
     assert list(row["id"]) == ["zz-mine"] and dict(os.environ) == before and folder.is_dir()
+
+
+def test_a_full_disk_while_writing_is_one_plain_line_and_leaves_nothing_behind(tmp_path, monkeypatch):
+    import errno
+    import pathlib
+
+    def full(self, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pathlib.Path, "write_text", full)
+    with pytest.raises(CoachkitError, match=r"not written: .*zz-full-disk could not be written \(No space left on device\)"):
+        write_session(Session("x", "t", "full", None, (), "career", TALK), tmp_path / "zz-full-disk", consent="fictional")
+    assert list(tmp_path.iterdir()) == []
