@@ -844,3 +844,12 @@ def test_a_full_disk_while_writing_is_one_plain_line_and_leaves_nothing_behind(t
     with pytest.raises(CoachkitError, match=r"not written: .*zz-full-disk could not be written \(No space left on device\)"):
         write_session(Session("x", "t", "full", None, (), "career", TALK), tmp_path / "zz-full-disk", consent="fictional")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_written_sessions_keep_use_form_and_the_overlap_flag(tmp_path):
+    meta = {"use": "check", "form": "B", "timing_shows_overlaps": "true", "scenario": "maya"}
+    s = Session("x", "t", "full", None, (), "career", TALK, meta=meta)
+    loaded = write_session(s, tmp_path / "zz-meta", consent="fictional")
+    assert {k: loaded.meta[k] for k in meta} == meta
+    text = (tmp_path / "zz-meta" / "session.yaml").read_text()
+    assert "use: check" in text and "form: B" in text and "timing_shows_overlaps: true" in text
