@@ -1,7 +1,9 @@
 """YAML in and out, with the line of every key kept, so errors can name the file and line.
 
 Plain (unquoted) numbers with a decimal point stay strings: marker ids such as ``3.1`` or ``8.10``
-must never turn into floats.
+must never turn into floats. Anchors (``&name``) and aliases (``*name``) are refused before anything is
+built: the kit's files never need them, and nested aliases can expand a 10 KB file into gigabytes.
+Every file is read through :func:`coachkit._files.read_bounded`.
 """
 
 from __future__ import annotations
@@ -11,9 +13,39 @@ from typing import Any
 
 import yaml
 
+from ._files import DATA_FILE_LIMIT, read_bounded
 from .errors import FormatError
 
-__all__ = ["LineDict", "LineList", "load_yaml", "line_of", "check_fields", "dump_yaml"]
+__all__ = ["LineDict", "LineList", "load_yaml", "line_of", "check_fields", "dump_yaml", "short"]
+
+
+def short(value, limit: int = 60) -> str:
+    """A value as text for an error message, cut to ``limit`` characters: a message never carries an
+    unbounded value (a nested list is named by its size, never spelled out).
+
+    >>> short("x" * 100, 10)
+    "'xxxxxx..."
+    >>> short(["3.1", 4]), short([[1], [2]]), short({"a": 1})
+    ("['3.1', 4]", 'a list of 2 items', 'a mapping of 1 field')
+    """
+    if isinstance(value, dict):
+        text = f"a mapping of {len(value)} field{'s' if len(value) != 1 else ''}"
+    elif isinstance(value, (list, tuple)):
+        scalars = all(isinstance(v, (str, int, float, bool)) or v is None for v in value)
+        if scalars and len(value) <= 5:
+            text = "[" + ", ".join(short(v, limit) for v in value) + "]"
+        else:
+            text = f"a list of {len(value)} item{'s' if len(value) != 1 else ''}"
+    elif isinstance(value, str):
+        text = repr(value[: limit + 2])
+    elif isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
+        text = "a number of many digits"
+    else:
+        try:
+            text = repr(value)
+        except Exception:  # noqa: BLE001 - a value that cannot be shown is named by its type
+            text = type(value).__name__
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 class LineDict(dict):
@@ -62,7 +94,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
         if not isinstance(key, str):
             raise FormatError(loader.name, line, "a key must be plain text")
         if key in out:
-            raise FormatError(loader.name, line, f"'{key}' appears twice")
+            raise FormatError(loader.name, line, f"'{key[:60]}' appears twice")
         out[key] = loader.construct_object(value_node, deep=True)
         out.lines[key] = line
     return out
@@ -79,14 +111,15 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
-def load_yaml(path: str | Path, text: str | None = None) -> Any:
-    """Read a YAML file into LineDict/LineList; any problem is a FormatError naming file and line."""
+def load_yaml(path: str | Path, text: str | None = None, what: str = "data file", limit: int = DATA_FILE_LIMIT) -> Any:
+    """Read a YAML file into LineDict/LineList; any problem is a FormatError naming file and line.
+
+    The file is read through :func:`~coachkit._files.read_bounded` (at most ``limit`` bytes, a regular file).
+    An anchor or alias is refused, naming its line, before any value is built.
+    """
     path = Path(path)
     if text is None:
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise FormatError(path, None, f"cannot read the file ({exc.strerror or exc})") from None
+        raw = read_bounded(path, limit, what)
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -96,10 +129,14 @@ def load_yaml(path: str | Path, text: str | None = None) -> Any:
     except yaml.reader.ReaderError as exc:
         # the reader checks every character before parsing starts: a control character lands here
         raise _reader_error(path, text, exc) from None
-    except ValueError as exc:  # libyaml encodes the text first: a lone surrogate cannot be
-        raise FormatError(path, None, f"not valid YAML: {exc}") from None
+    except ValueError:  # libyaml encodes the text first: a lone surrogate cannot be
+        raise FormatError(path, None, "not valid YAML: it holds a character that is not text (a lone surrogate)") from None
     loader.name = str(path)
     try:
+        _refuse_anchors(path, loader)
+        loader.dispose()
+        loader = _Loader(text)
+        loader.name = str(path)
         return loader.get_single_data()
     except FormatError:
         raise
@@ -110,11 +147,27 @@ def load_yaml(path: str | Path, text: str | None = None) -> Any:
         line = mark.line + 1 if mark else None
         raise FormatError(path, line, f"not valid YAML: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
-        raise FormatError(path, None, f"not valid YAML: {exc}") from None
+        raise FormatError(path, None, f"not valid YAML: {short(str(exc), 200)}") from None
     except (RecursionError, ValueError, TypeError) as exc:
-        raise FormatError(path, None, f"not valid YAML: {exc}") from None
+        raise FormatError(path, None, f"not valid YAML: {short(str(exc), 200)}") from None
     finally:
         loader.dispose()
+
+
+def _refuse_anchors(path: Path, loader: _Loader) -> None:
+    """Walk the file's parse events once (no value is built) and refuse the first anchor or alias."""
+    while loader.check_event():
+        event = loader.get_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise FormatError(
+                path, event.start_mark.line + 1,
+                f"an alias (*{str(event.anchor)[:30]}) is not allowed in the kit's files: write the value out",
+            )
+        if getattr(event, "anchor", None) is not None:
+            raise FormatError(
+                path, event.start_mark.line + 1,
+                f"an anchor (&{str(event.anchor)[:30]}) is not allowed in the kit's files: write the value out",
+            )
 
 
 def _reader_error(path: Path, text: str, exc: yaml.reader.ReaderError) -> FormatError:
@@ -164,7 +217,7 @@ def check_fields(
     for key in data:
         if key not in required and key not in optional:
             allowed = ", ".join(sorted([*required, *optional]))
-            raise FormatError(path, line_of(data, key), f"unknown field '{key}' in {what} (allowed: {allowed})")
+            raise FormatError(path, line_of(data, key), f"unknown field {short(key)} in {what} (allowed: {allowed})")
     for key in required:
         if key not in data:
             raise FormatError(path, line_of(data), f"{what} is missing the field '{key}'")

@@ -9,14 +9,15 @@ saves a session folder into their library folder, checked as ``coachkit validate
 from __future__ import annotations
 
 import os
-from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
 from .controller import RatingController
 from .errors import CoachkitError
 from .framework import framework
-from .model import LEVELS, AnswerKey, Decision, Session, check_level
+from .library import SESSION_FILE, library_roots, list_sessions, load_session, validate_paths, write_session
+from .model import LEVELS, AnswerKey, Decision, Session, check_level, slug
+from .settings import home, library_paths
 
 __all__ = ["KeyDraft", "default_library", "DEMO_TRANSCRIPT"]
 
@@ -27,27 +28,8 @@ DEMO_TRANSCRIPT = Path(__file__).resolve().parent / "data" / "demo_transcript.vt
 def default_library() -> Path:
     """Where authored sessions go by default: the first ``COACHKIT_LIBRARY`` folder, else ``library`` in
     ``COACHKIT_HOME`` (the kit's own folder), so nothing is written anywhere else unasked."""
-    from .settings import home, library_paths
-
     paths = library_paths()
     return paths[0] if paths else home() / "library"
-
-
-@contextmanager
-def _library_added(folder: Path):
-    """``COACHKIT_LIBRARY`` with ``folder`` added, for the time of the block (always restored)."""
-    old = os.environ.get("COACHKIT_LIBRARY")
-    parts = [p for p in (old or "").split(os.pathsep) if p.strip()]
-    if str(folder) not in parts:
-        parts.append(str(folder))
-    os.environ["COACHKIT_LIBRARY"] = os.pathsep.join(parts)
-    try:
-        yield
-    finally:
-        if old is None:
-            os.environ.pop("COACHKIT_LIBRARY", None)
-        else:
-            os.environ["COACHKIT_LIBRARY"] = old
 
 
 class KeyDraft:
@@ -96,9 +78,7 @@ class KeyDraft:
 
     @property
     def session_id(self) -> str:
-        from .library import _slug
-
-        return _slug(self.title)
+        return slug(self.title)
 
     # --------------------------------------------------------------------------------- checking
     def problems(self) -> list[str]:
@@ -141,8 +121,6 @@ class KeyDraft:
         """Write the session with its key into ``library`` (default :func:`default_library`); returns the
         session folder. The folder is checked as ``coachkit validate`` checks it before this returns.
         Saving again over one's own earlier key needs ``overwrite=True`` and raises the key's version."""
-        from .library import SESSION_FILE, load_session, validate_paths, write_session
-
         library = Path(library).expanduser() if library is not None else default_library()
         folder = library / self.session_id
         version = 1
@@ -164,10 +142,11 @@ class KeyDraft:
         return folder
 
     def listing(self, library: str | os.PathLike | None = None):
-        """The row ``list_sessions()`` shows for the saved session, with ``library`` in ``COACHKIT_LIBRARY``."""
-        from .library import list_sessions
-
+        """The row ``list_sessions()`` shows for the saved session, listing the library with ``library`` added
+        (nothing in the environment changes)."""
         library = Path(library).expanduser() if library is not None else default_library()
-        with _library_added(library):
-            table = list_sessions()
+        roots = [path for _, path in library_roots()]
+        if all(library.resolve() != p.resolve() for p in roots):
+            roots.append(library)
+        table = list_sessions(roots=roots)
         return table[table["id"] == self.session_id]

@@ -1,27 +1,37 @@
 """The ICF PCC Markers (2020 release) as data: competencies, the 37 markers, and the 2014 crosswalk.
 
 The texts are the project's own paraphrases, keyed by ICF's official numbering; ICF's own wording is on
-its PCC Markers page (:data:`OFFICIAL_URL`). The data lives in ``coachkit/data/framework.yaml`` and is
-validated when it is loaded.
+its PCC Markers page (:data:`OFFICIAL_URL`). For competencies 3 to 8 the data also says what the
+competency sounds like at ACC, PCC and MCC depth (``Competency.depth``), paraphrasing ICF's credential
+requirements and MCC Minimum Skills Requirements (``Framework.depth_sources``). The data lives in
+``coachkit/data/framework.yaml`` and is validated when it is loaded. This module builds no HTML:
+:func:`coachkit.render.crosswalk_html` shows the crosswalk as a table.
 
 >>> fw = framework()
 >>> len(fw.markers), fw.marker("6.6").competency
 (37, 6)
 >>> fw.from_2014("Creating Trust and Intimacy", 1).id
 '4.1'
+>>> sorted(fw.competency(5).depth)
+['ACC', 'MCC', 'PCC']
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 
-from ._yamlio import check_fields, line_of, load_yaml
+from ._yamlio import check_fields, line_of, load_yaml, short
 from .errors import CoachkitError, FormatError
 
-__all__ = ["Competency", "Marker", "Crosswalk", "Framework", "framework", "OFFICIAL_URL", "DEFAULT_PATH"]
+__all__ = ["Competency", "Marker", "Crosswalk", "Framework", "framework", "OFFICIAL_URL", "DEFAULT_PATH", "DEPTH_LEVELS"]
+
+#: The levels a competency's depth is described at (below the standard is the absence of ACC depth).
+DEPTH_LEVELS: tuple[str, ...] = ("ACC", "PCC", "MCC")
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "framework.yaml"
 #: ICF's official PCC Markers page: the authoritative wording.
@@ -55,6 +65,11 @@ class Competency:
     description: str
     markers: tuple[Marker, ...]
     assessed: str = ""
+    #: what the competency sounds like at "ACC", "PCC" and "MCC" depth (empty for 1 and 2)
+    depth: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+    def __post_init__(self):
+        object.__setattr__(self, "depth", MappingProxyType(dict(self.depth)))
 
 
 @dataclass(frozen=True)
@@ -78,6 +93,8 @@ class Framework:
     disclaimer: str
     competencies: tuple[Competency, ...]
     crosswalk: tuple[Crosswalk, ...]
+    #: where the depth descriptions come from (ICF's credential pages), cited as the markers cite theirs
+    depth_sources: tuple[str, ...] = ()
 
     @property
     def markers(self) -> tuple[Marker, ...]:
@@ -99,7 +116,7 @@ class Framework:
         for m in self.markers:
             if m.id == key:
                 return m
-        raise CoachkitError(f"unknown marker {key!r}. Valid markers: {', '.join(self.marker_ids)}")
+        raise CoachkitError(f"unknown marker {short(key, 20)}. Valid markers: {', '.join(self.marker_ids)}")
 
     def competency(self, number: int) -> Competency:
         """The competency with this number (1 to 8)."""
@@ -107,7 +124,7 @@ class Framework:
             if c.number == number:
                 return c
         valid = ", ".join(str(c.number) for c in self.competencies)
-        raise CoachkitError(f"unknown competency {number!r}. Valid competencies: {valid}")
+        raise CoachkitError(f"unknown competency {short(number, 20)}. Valid competencies: {valid}")
 
     def from_2014(self, competency_2014: str, number_2014: int) -> Marker:
         """Today's marker for a marker quoted from the 2014 set, e.g. ("Creating Trust and Intimacy", 1)."""
@@ -116,20 +133,24 @@ class Framework:
             if row.competency_2014.lower() == wanted and row.number_2014 == number_2014:
                 return self.marker(row.marker)
         known = "; ".join(f"{r.competency_2014} #{r.number_2014}" for r in self.crosswalk)
-        raise CoachkitError(f"no crosswalk entry for {competency_2014!r} #{number_2014}. The crosswalk knows: {known}")
+        raise CoachkitError(f"no crosswalk entry for {short(competency_2014)} #{short(number_2014, 12)}. The crosswalk knows: {known}")
 
-    def crosswalk_table(self):
-        """The 2014 crosswalk as a table a learner can read (HTML that Jupyter shows as a table)."""
-        from .render import Html, table_html
-
-        rows = [
+    def crosswalk_rows(self) -> list[dict]:
+        """The 2014 crosswalk as plain rows: old competency, number, wording, today's marker, note."""
+        return [
             {"old": r.competency_2014, "number": r.number_2014, "wording": r.text_2014,
              "today": f"{r.marker} {self.marker(r.marker).title}", "note": r.note}
             for r in self.crosswalk
         ]
-        columns = [("old", "2014 competency"), ("number", "2014 marker"), ("wording", "2014 wording (paraphrased)"),
-                   ("today", "today"), ("note", "note")]
-        return Html(table_html(rows, columns))
+
+    def crosswalk_table(self):
+        """The 2014 crosswalk as a table (a pandas DataFrame, which Jupyter shows as a table); the kit's own
+        HTML view of it is :func:`coachkit.render.crosswalk_html`."""
+        import pandas as pd  # heavy and optional: only this table needs it
+
+        names = {"old": "2014 competency", "number": "2014 marker", "wording": "2014 wording (paraphrased)",
+                 "today": "today", "note": "note"}
+        return pd.DataFrame(self.crosswalk_rows()).rename(columns=names)
 
     def search(self, text: str) -> tuple[Marker, ...]:
         """Markers whose id, title, description, look-fors or pitfalls contain all the words of ``text``."""
@@ -188,11 +209,13 @@ def _load(path: Path) -> Framework:
             "competencies": list,
             "crosswalk_2014": list,
         },
+        {"depth_sources": list},
         what="the framework file",
     )
+    depth_sources = _text_list(path, data, "depth_sources", "the framework file", 1) if "depth_sources" in data else ()
     if data["format"] != "coachkit-framework/1":
         raise FormatError(
-            path, line_of(data, "format"), f"unknown format {data['format']!r}; expected coachkit-framework/1"
+            path, line_of(data, "format"), f"unknown format {short(data['format'])}; expected coachkit-framework/1"
         )
     seen: dict[str, int | None] = {}
     competencies = []
@@ -202,7 +225,7 @@ def _load(path: Path) -> Framework:
             path,
             c,
             {"number": int, "name": str, "description": str, "markers": list},
-            {"assessed": str},
+            {"assessed": str, "depth": dict},
             what=f"competency #{ci + 1}",
         )
         number = c["number"]
@@ -229,7 +252,7 @@ def _load(path: Path) -> Framework:
             where = line_of(m, "id")
             match = _ID.match(mid)
             if not match:
-                raise FormatError(path, where, f"marker id {mid!r} is not of the form N.k")
+                raise FormatError(path, where, f"marker id {short(mid, 20)} is not of the form N.k")
             if mid in seen:
                 raise FormatError(path, where, f"marker id {mid} appears twice (first at line {seen[mid]})")
             seen[mid] = where
@@ -249,9 +272,12 @@ def _load(path: Path) -> Framework:
                     mindset=m["mindset"],
                 )
             )
+        depth = _depth(path, c, number) if "depth" in c else {}
+        if markers and depth_sources and not depth:
+            raise FormatError(path, line_of(c, "number"), f"competency {number} needs its depth: ACC, PCC and MCC")
         competencies.append(
             Competency(
-                number, c["name"].strip(), c["description"].strip(), tuple(markers), c.get("assessed", "").strip()
+                number, c["name"].strip(), c["description"].strip(), tuple(markers), c.get("assessed", "").strip(), depth
             )
         )
     crosswalk = []
@@ -267,7 +293,7 @@ def _load(path: Path) -> Framework:
             raise FormatError(
                 path,
                 line_of(r, "marker"),
-                f"crosswalk names unknown marker {r['marker']!r}; the markers here are {_span(seen)}",
+                f"crosswalk names unknown marker {short(r['marker'], 20)}; the markers here are {_span(seen)}",
             )
         old = (r["competency_2014"].strip().lower(), r["number_2014"])
         if old in old_seen:
@@ -285,4 +311,18 @@ def _load(path: Path) -> Framework:
         disclaimer=data["disclaimer"].strip(),
         competencies=tuple(competencies),
         crosswalk=tuple(crosswalk),
+        depth_sources=depth_sources,
     )
+
+
+def _depth(path, c, number) -> dict[str, str]:
+    """A competency's ``depth``: a non-empty text for each of ACC, PCC and MCC, nothing else."""
+    depth = c["depth"]
+    check_fields(path, depth, dict.fromkeys(DEPTH_LEVELS, str), what=f"the depth of competency {number}")
+    out = {}
+    for level in DEPTH_LEVELS:
+        text = " ".join(depth[level].split())
+        if not text:
+            raise FormatError(path, line_of(depth, level), f"competency {number}'s {level} depth is empty")
+        out[level] = text
+    return out

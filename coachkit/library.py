@@ -1,14 +1,15 @@
-"""The session library: sample sessions with their assessor's answer keys, read and checked on load.
+"""The session library: where sessions are found, the index, the cache and every listing.
 
-A session is a folder named by its id, holding ``transcript.vtt`` (Zoom style) and ``session.yaml``
-(what the session is, and the answer key); ``docs/session-format.md`` describes the format,
-``coachkit-session/1``. Sessions are found in the sample library shipped with the kit and in every
-folder named in ``COACHKIT_LIBRARY``.
+A session is a folder named by its id, read and checked by :mod:`coachkit.session_files` (format
+``coachkit-session/1``, ``docs/session-format.md``). Sessions are found in the sample library shipped
+with the kit, in every folder named in ``COACHKIT_LIBRARY`` and in the learner's own library; a caller
+may name other folders with ``roots=``. Nothing here changes the environment.
 
-- :func:`load_session` reads one session (by id or path) and checks everything;
-- :func:`list_sessions` is the library as a table;
-- :func:`validate_paths` collects every problem in some files, for ``coachkit validate``;
-- :func:`write_session` writes a session folder (used by ``coachkit import`` and the key editor).
+- :func:`load_session` reads one session (by id, old id or path; any kept key version) and checks everything;
+- :func:`sessions` and :func:`list_sessions` list the library (a broken session is skipped and named in
+  :func:`problems`, never hiding the rest; reserved calibration-check sessions are left out);
+- :func:`scenario_sessions` is one client coached at several levels; :func:`check_forms` the reserved forms;
+- :func:`validate_paths` collects every problem in some files, for ``coachkit validate``.
 
 >>> import tempfile
 >>> from coachkit.model import Session, Utterance
@@ -19,81 +20,64 @@ folder named in ``COACHKIT_LIBRARY``.
 >>> s = write_session(Session("x", "Maya's demo", "full", None, (), "career", talk), folder, consent="fictional")
 >>> load_session(folder).utterance("u2").text
 'Clarity about the promotion.'
+>>> [x.id for x in sessions(roots=[tmp.name])]
+['maya-demo']
 >>> tmp.cleanup()
 """
 
 from __future__ import annotations
 
 import difflib
+import errno
 import os
 import re
-import shutil
-import tempfile
-from collections.abc import Iterable, Mapping
-from dataclasses import replace
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
-from ._yamlio import LineDict, check_fields, dump_yaml, line_of, load_yaml
+from ._yamlio import short
 from .errors import CoachkitError, FormatError
-from .model import KINDS, LEVELS, AnswerKey, Decision, Session, Utterance, vtt_timestamp
+from .model import KINDS, LEVEL_ORDER, Session, slug
+from .session_files import (
+    CONSENTS,
+    FORMAT,
+    SESSION_FILE,
+    VERSIONS_FOLDER,
+    import_transcript,
+    read_aliases,
+    read_folder,
+    validate_file,
+    write_session,
+)
+from .settings import home, library_paths
 
 __all__ = [
     "FORMAT",
     "CONSENTS",
     "SESSION_FILE",
+    "ALIASES_FILE",
+    "SessionList",
     "load_session",
+    "key_versions",
     "list_sessions",
     "sessions",
+    "problems",
+    "scenario_sessions",
+    "check_forms",
     "validate",
     "validate_paths",
     "write_session",
     "import_transcript",
     "library_roots",
+    "own_library",
     "aliases",
     "canonical_id",
 ]
 
-#: The format string every ``session.yaml`` starts with.
-FORMAT = "coachkit-session/1"
-#: How a session may be used: written for the kit, or a real recording used with the client's written consent.
-CONSENTS: tuple[str, ...] = ("fictional", "client-agreed")
-#: The file that makes a folder a session folder.
-SESSION_FILE = "session.yaml"
-_FRAMEWORK_FORMAT = "coachkit-framework/1"
-
+#: The file in a library folder that maps old session ids to current ones (format coachkit-aliases/1).
+ALIASES_FILE = "aliases.yaml"
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_UTTERANCE_ID = re.compile(r"^u([1-9][0-9]*)$")
-_TIME = r"(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:[.,]\d{1,3})?)"
-_TIMING = re.compile(rf"^\s*{_TIME}\s*-->\s*{_TIME}")
 _SAMPLE = "sample library"
-# the order a learner meets the levels in a table: from below the standard up to MCC
-_LEVEL_ORDER = {"below": 0, "ACC": 1, "PCC": 2, "MCC": 3}
-
-_TOP_REQUIRED: dict[str, Any] = {
-    "format": str,
-    "id": str,
-    "title": str,
-    "kind": str,
-    "topic": str,
-    "coach": str,
-    "client": str,
-    "consent": str,
-}
-_TOP_OPTIONAL: dict[str, Any] = {
-    "level": str,
-    "focus": list,
-    "description": str,
-    "transcript": str,
-    "scenario": str,
-    "pair": str,
-    "key": dict,
-    "timing_shows_overlaps": bool,
-}
-_KEY_REQUIRED: dict[str, Any] = {"version": int, "level": str, "summary": str, "decisions": dict}
-_KEY_OPTIONAL: dict[str, Any] = {"assessor": str}
-_DECISION_REQUIRED: dict[str, Any] = {"evidenced": bool, "note": str}
-_DECISION_OPTIONAL: dict[str, Any] = {"evidence": list, "opportunity": list}
+_slug = slug  # an old private name some callers still import; the public one is coachkit.model.slug
 
 
 # --------------------------------------------------------------------------------------------------
@@ -108,6 +92,10 @@ def _checkout_dir() -> Path:
     return Path(__file__).parent.parent / "data" / "sample_sessions"
 
 
+def _shipped() -> Path:
+    return _packaged_dir() if _packaged_dir().is_dir() else _checkout_dir()
+
+
 def library_roots() -> list[tuple[str, Path]]:
     """The folders sessions are found in, as ``(label, folder)``: the sample library, then ``COACHKIT_LIBRARY``,
     then the learner's own library ``COACHKIT_HOME/library`` (where the key editor saves by default), if it exists.
@@ -116,10 +104,8 @@ def library_roots() -> list[tuple[str, Path]]:
     is ``data/sample_sessions``. A ``COACHKIT_LIBRARY`` entry that is not a folder is a CoachkitError (a
     typo there would otherwise hide a facilitator's whole library).
     """
-    from .settings import library_paths
-
     roots: list[tuple[str, Path]] = []
-    shipped = _packaged_dir() if _packaged_dir().is_dir() else _checkout_dir()
+    shipped = _shipped()
     if shipped.is_dir():
         roots.append((_SAMPLE, shipped))
     for path in library_paths():
@@ -134,84 +120,129 @@ def library_roots() -> list[tuple[str, Path]]:
 
 def own_library() -> Path:
     """The learner's own library folder, ``COACHKIT_HOME/library`` (it may not exist yet)."""
-    from .settings import home
-
     return home() / "library"
 
 
-def _session_folders(root: Path) -> list[Path]:
-    """The session folders in ``root`` (or ``root`` itself when it is one), sorted by name."""
-    if (root / SESSION_FILE).is_file():
-        return [root]
+def _roots(roots: Iterable[str | os.PathLike] | None) -> list[tuple[str, Path]]:
+    if roots is None:
+        return library_roots()
+    if isinstance(roots, (str, os.PathLike)):
+        roots = [roots]
     out = []
-    with os.scandir(root) as entries:
-        for entry in entries:
-            if entry.name.startswith((".", "_")) or not entry.is_dir():
-                continue
-            if os.path.isfile(os.path.join(entry.path, SESSION_FILE)):
-                out.append(Path(entry.path))
-    return sorted(out, key=lambda p: p.name)
+    shipped = _shipped()
+    for raw in roots:
+        path = Path(raw).expanduser()
+        if not path.is_dir():
+            raise CoachkitError(f"the library folder {path} is not a folder")
+        same = shipped.is_dir() and path.resolve() == shipped.resolve()
+        out.append((_SAMPLE if same else str(path), path))
+    return out
 
 
-def _index() -> dict[str, tuple[Path, str]]:
-    """Session id -> (folder, library label). Read afresh each call: a few directory listings."""
-    found: dict[str, tuple[Path, str]] = {}
-    seen_roots: set[Path] = set()
-    for label, root in library_roots():
-        resolved = root.resolve()
-        if resolved in seen_roots:
+def _session_folders(root: Path) -> tuple[list[Path], list[FormatError]]:
+    """The session folders in ``root`` (or ``root`` itself when it is one), sorted by name, and the entries
+    that could not be looked into (a link that loops back on itself is skipped and named)."""
+    if (root / SESSION_FILE).is_file():
+        return [root], []
+    out, trouble = [], []
+    try:
+        entries = sorted(os.scandir(root), key=lambda e: e.name)
+    except OSError as exc:
+        return [], [FormatError(root, None, f"cannot list this library folder ({exc.strerror or 'not readable'})")]
+    for entry in entries:
+        if entry.name.startswith((".", "_")):
             continue
-        seen_roots.add(resolved)
-        for folder in _session_folders(root):
+        try:
+            os.stat(entry.path)
+            if not entry.is_dir():
+                continue
+            os.stat(os.path.join(entry.path, SESSION_FILE))
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                trouble.append(FormatError(entry.path, None, "this is a link that loops back on itself: skipped"))
+            continue
+        if os.path.isfile(os.path.join(entry.path, SESSION_FILE)):
+            out.append(Path(entry.path))
+    return out, trouble
+
+
+def _index(roots=None) -> tuple[dict[str, tuple[Path, str]], dict[str, list[Path]], list[FormatError]]:
+    """Session id -> (folder, library label); ids found twice -> their folders; folders that were skipped.
+    Read afresh each call: a few directory listings."""
+    found: dict[str, tuple[Path, str]] = {}
+    twice: dict[str, list[Path]] = {}
+    trouble: list[FormatError] = []
+    seen: set[Path] = set()
+    for label, root in _roots(roots):
+        resolved = root.resolve()
+        if resolved in seen:
+            continue
+        seen.add(resolved)
+        folders, skipped = _session_folders(root)
+        trouble += skipped
+        for folder in folders:
             sid = folder.name
             if sid in found:
-                first = found[sid][0] / SESSION_FILE
-                raise CoachkitError(
-                    f"the session id '{sid}' is found twice: {first} and {folder / SESSION_FILE}. "
-                    "Rename one of the folders (and the id in its session.yaml)."
-                )
+                twice.setdefault(sid, [found[sid][0]]).append(folder)
+                continue
             found[sid] = (folder, label)
-    return found
+    for sid, folders in twice.items():
+        trouble.append(FormatError(folders[-1] / SESSION_FILE, None, _twice_message(sid, folders)))
+    return found, twice, trouble
 
 
-#: The file in a library folder that maps old session ids to current ones.
-ALIASES_FILE = "aliases.yaml"
+def _twice_message(sid: str, folders: list[Path]) -> str:
+    return (f"the session id '{sid}' is found twice: {folders[0] / SESSION_FILE} and {folders[1] / SESSION_FILE}. "
+            "Rename one of the folders (and the id in its session.yaml).")
 
 
-def aliases() -> dict[str, str]:
+# --------------------------------------------------------------------------------------------------
+# old ids
+
+_ALIAS_CACHE: dict[Path, tuple[tuple, dict[str, str]]] = {}
+
+
+def _read_aliases(path: Path) -> dict[str, str]:
+    info = path.stat()
+    stamp = (info.st_mtime_ns, info.st_size)
+    hit = _ALIAS_CACHE.get(path)
+    if hit is None or hit[0] != stamp:
+        hit = _ALIAS_CACHE[path] = (stamp, read_aliases(path))
+    return hit[1]
+
+
+def aliases(roots: Iterable[str | os.PathLike] | None = None) -> dict[str, str]:
     """Old session id -> current id, from ``aliases.yaml`` in each library folder (the sample library's
     ids once ended in the level, which gave it away; sheets and exports made under an old id still resolve).
+
+    Each file is checked (format ``coachkit-aliases/1``, ids that are ids, no alias of an alias, no YAML
+    anchors) and read again only when it changes; a broken file is a FormatError naming file and line.
     """
-    import yaml
-
-    from ._files import DATA_FILE_LIMIT, read_bounded
-
     found: dict[str, str] = {}
-    for _, root in library_roots():
+    for _, root in _roots(roots):
         path = root / ALIASES_FILE
-        if not path.is_file():
-            continue
-        data = yaml.safe_load(read_bounded(path, DATA_FILE_LIMIT, "alias file").decode("utf-8"))
-        mapping = data.get("aliases") if isinstance(data, dict) else None
-        if not isinstance(mapping, dict):
-            raise FormatError(path, None, "an alias file maps old ids to new ones under 'aliases:'")
-        for old, new in mapping.items():
-            if isinstance(old, str) and isinstance(new, str):
+        if path.is_file():
+            for old, new in _read_aliases(path).items():
                 found.setdefault(old, new)
     return found
 
 
-def canonical_id(session_id: str) -> str:
+def canonical_id(session_id: str, roots: Iterable[str | os.PathLike] | None = None) -> str:
     """The current id of a session: an old id from :func:`aliases` becomes its new one; any other id is returned as is.
 
     >>> canonical_id("no-such-alias")
     'no-such-alias'
     """
-    return aliases().get(session_id, session_id)
+    return aliases(roots).get(session_id, session_id)
+
+
+# --------------------------------------------------------------------------------------------------
+# one session
 
 
 def _unknown_id(sid: str, ids: Iterable[str]) -> CoachkitError:
     ids = sorted(ids)
+    sid = short(sid, 80)[1:-1]
     if not ids:
         return CoachkitError(f"no session '{sid}': the library is empty (add folders with COACHKIT_LIBRARY)")
     close = difflib.get_close_matches(sid, ids, n=5, cutoff=0.5)
@@ -221,406 +252,56 @@ def _unknown_id(sid: str, ids: Iterable[str]) -> CoachkitError:
     return CoachkitError(f"no session '{sid}' in the library. Available: {shown}")
 
 
-def _resolve(id_or_path: str | os.PathLike) -> tuple[Path, str | None]:
-    """(session folder, library label or None) for an id or a path to a folder or its session.yaml."""
-    if isinstance(id_or_path, str) and _ID.match(id_or_path):
-        index = _index()
-        if id_or_path in index:
-            return index[id_or_path]
-        if not Path(id_or_path).exists():
-            raise _unknown_id(id_or_path, index)
+def _resolve(id_or_path, roots=None) -> Path:
+    """The session folder for an id (or an old id) or a path to a folder or its session.yaml."""
     if not isinstance(id_or_path, (str, os.PathLike)):
         raise CoachkitError(f"load_session takes a session id or a path, not {type(id_or_path).__name__}")
+    if isinstance(id_or_path, str) and _ID.match(id_or_path):
+        index, twice, _ = _index(roots)
+        sid = id_or_path if id_or_path in index else canonical_id(id_or_path, roots)
+        if sid in twice:
+            raise CoachkitError(_twice_message(sid, twice[sid]))
+        if sid in index:
+            return index[sid][0]
+        if not Path(id_or_path).exists():
+            raise _unknown_id(id_or_path, index)
     path = Path(id_or_path).expanduser()
     if path.is_dir():
         if not (path / SESSION_FILE).is_file():
             raise CoachkitError(f"{path} is not a session folder: it has no {SESSION_FILE}")
-        return path, None
+        return path
     if path.is_file():
-        return path.parent, None
+        return path.parent
     raise CoachkitError(f"no session folder or file at {path}")
 
 
-# --------------------------------------------------------------------------------------------------
-# reading and checking one session
-
-
-class _Problems:
-    """The problems found in one session, in the order found."""
-
-    def __init__(self):
-        self.items: list[FormatError] = []
-
-    def add(self, path, line, message) -> None:
-        self.items.append(FormatError(path, line, message))
-
-    def __bool__(self):
-        return bool(self.items)
-
-
-def _fields(problems: _Problems, path, data, required, optional, what, nullable=()) -> set[str]:
-    """Check keys and types of a mapping like ``check_fields``, but collect every problem; return the good keys.
-
-    A key in ``nullable`` may also be left empty (None).
-    """
-    if not isinstance(data, dict):
-        problems.add(path, line_of(data), f"{what} must be a mapping of fields")
-        return set()
-    allowed = sorted([*required, *optional])
-    good = set()
-    for key in data:
-        if key not in required and key not in optional:
-            hint = difflib.get_close_matches(key, allowed, n=1)
-            did = f"did you mean '{hint[0]}'? " if hint else ""
-            problems.add(path, line_of(data, key), f"unknown field '{key}' in {what} ({did}allowed: {', '.join(allowed)})")
-            continue
-        if key in nullable and data[key] is None:
-            good.add(key)
-            continue
-        one = LineDict({key: data[key]})
-        one.line, one.lines = data.line if isinstance(data, LineDict) else None, {key: line_of(data, key)}
-        spec = {key: required.get(key, optional.get(key))}
-        try:
-            check_fields(path, one, spec if key in required else {}, {} if key in required else spec, what=what)
-        except FormatError as exc:
-            problems.items.append(exc)
-            continue
-        good.add(key)
-    for key in required:
-        if key not in data:
-            problems.add(path, line_of(data), f"{what} is missing the field '{key}'")
-    return good
-
-
-def _marker_ids() -> tuple[str, ...]:
-    from .framework import framework
-
-    return framework().marker_ids
-
-
-def _bad_marker(marker_id: str) -> str:
-    """'unknown marker ...' with the valid ids in short: 3.1 to 3.4, 4.1 to 4.4, ..."""
-    groups: dict[str, list[str]] = {}
-    for m in _marker_ids():
-        groups.setdefault(m.split(".")[0], []).append(m)
-    valid = ", ".join(f"{ids[0]} to {ids[-1]}" for ids in groups.values())
-    return f"unknown marker '{marker_id}' (valid markers: {valid})"
-
-
-def _parse_time(h, m, s) -> float:
-    return int(h or 0) * 3600 + int(m) * 60 + float(s.replace(",", "."))
-
-
-def _scan_cues(path: Path) -> tuple[list[int], list[tuple[float, float] | None]]:
-    """The line of each cue's timing line, and its (start, end) where this simple scan can read it."""
-    lines: list[int] = []
-    times: list[tuple[float, float] | None] = []
-    try:
-        text = path.read_text(encoding="utf-8-sig", errors="replace")
-    except OSError:
-        return lines, times
-    for number, line in enumerate(text.splitlines(), 1):
-        if "-->" not in line:
-            continue
-        lines.append(number)
-        m = _TIMING.match(line)
-        times.append((_parse_time(*m.group(1, 2, 3)), _parse_time(*m.group(4, 5, 6))) if m else None)
-    return lines, times
-
-
-def _check_times(problems: _Problems, path: Path, cue_lines, cue_times, utterances) -> None:
-    """Each cue (or turn) ends after it starts; starts never go backwards. Overlaps are allowed."""
-    if cue_times and any(t is not None for t in cue_times):
-        previous = None
-        for n, (line, times) in enumerate(zip(cue_lines, cue_times, strict=True), 1):
-            if times is None:
-                continue
-            start, end = times
-            if end <= start:
-                problems.add(path, line, f"cue {n} (u{n}) ends at {end:g} s, not after it starts ({start:g} s)")
-            if previous is not None and start < previous:
-                problems.add(path, line, f"cue {n} (u{n}) starts at {start:g} s, before the cue above it ({previous:g} s)")
-            previous = start
-        return
-    previous = None
-    for u in utterances:
-        line = _cue_line(cue_lines, u.id)
-        if u.start is not None and u.end is not None and u.end <= u.start:
-            problems.add(path, line, f"{u.id} ends at {u.end:g} s, not after it starts ({u.start:g} s)")
-        if u.start is not None:
-            if previous is not None and u.start < previous:
-                problems.add(path, line, f"{u.id} starts at {u.start:g} s, before the turn above it ({previous:g} s)")
-            previous = u.start
-
-
-def _cue_line(cue_lines: list[int], utterance_id: str) -> int | None:
-    m = _UTTERANCE_ID.match(utterance_id)
-    if m and int(m.group(1)) <= len(cue_lines):
-        return cue_lines[int(m.group(1)) - 1]
-    return None
-
-
-def _read_transcript(problems: _Problems, path: Path, coach: str | None, client: str | None):
-    """The transcript's turns with the speakers' roles set from the names in session.yaml (or None)."""
-    from .transcripts import load_transcript
-
-    cue_lines, cue_times = _scan_cues(path)
-    before = len(problems.items)
-    _check_times(problems, path, cue_lines, cue_times, ())
-    lines_reported = {p.line for p in problems.items[before:]}
-    try:
-        # roles come from the names in session.yaml, exactly (checked by the caller), not from the reader's guess
-        transcript = load_transcript(path)
-    except FormatError as exc:
-        if exc.line is None or exc.line not in lines_reported:
-            problems.items.append(exc)
-        return None, cue_lines
-    except CoachkitError as exc:
-        problems.add(path, None, str(exc).removeprefix(f"{path}: "))
-        return None, cue_lines
-    if not any(cue_times):
-        _check_times(problems, path, cue_lines, [], transcript.utterances)
-    utterances = tuple(
-        replace(u, speaker="coach" if u.name == coach else "client" if u.name == client else "other")
-        for u in transcript.utterances
-    )
-    return utterances, cue_lines
-
-
-def _ids(problems, path, data, field, what, turn_ids, n_cues) -> tuple[str, ...]:
-    """The utterance ids listed under ``field``: each u<n>, once, and the id of a turn of the transcript."""
-    items = data.get(field, [])
-    out: list[str] = []
-    for i, item in enumerate(items):
-        line = line_of(items, i)
-        if not isinstance(item, str) or not _UTTERANCE_ID.match(item):
-            problems.add(path, line, f"{what}: {field} lists utterance ids such as u12, not {item!r}")
-            continue
-        if item in out:
-            problems.add(path, line, f"{what}: {item} is listed twice in {field}")
-            continue
-        out.append(item)
-        if turn_ids is None or item in turn_ids:
-            continue
-        n = int(item[1:])
-        if n <= n_cues:
-            turn = max((t for t in turn_ids if int(t[1:]) < n), key=lambda t: int(t[1:]), default=None)
-            problems.add(
-                path, line,
-                f"{what}: {item} is part of the turn {turn} (consecutive cues of one speaker are one turn, "
-                f"which keeps its first cue's id): cite {turn}",
-            )
-        else:
-            problems.add(path, line, f"{what}: there is no utterance {item}: the transcript has {n_cues} cues")
-    return tuple(out)
-
-
-def _read_key(problems, path, data, kind, level, focus, turn_ids, n_cues) -> AnswerKey | None:
-    key = data["key"]
-    good = _fields(problems, path, key, _KEY_REQUIRED, _KEY_OPTIONAL, "the answer key")
-    version = key.get("version") if "version" in good else None
-    if version is not None and version < 1:
-        problems.add(path, line_of(key, "version"), f"the key's version must be 1 or more, not {version}")
-    key_level = key.get("level") if "level" in good else None
-    if key_level is not None:
-        if key_level not in LEVELS:
-            problems.add(path, line_of(key, "level"), f"unknown level '{key_level}' in the answer key: choose one of {', '.join(LEVELS)}")
-        elif level is not None and key_level != level:
-            problems.add(
-                path, line_of(key, "level"),
-                f"the answer key's level {key_level} differs from the session's level {level}: make them agree",
-            )
-    if "summary" in good and not key["summary"].strip():
-        problems.add(path, line_of(key, "summary"), "the answer key's summary is empty")
-    decisions: dict[str, Decision] = {}
-    if "decisions" in good:
-        valid = _marker_ids()
-        raw = key["decisions"]
-        for marker_id, entry in raw.items():
-            line = line_of(raw, marker_id)
-            if marker_id not in valid:
-                problems.add(path, line, _bad_marker(marker_id))
-                continue
-            what = f"the decision on {marker_id}"
-            ok = _fields(problems, path, entry, _DECISION_REQUIRED, _DECISION_OPTIONAL, what)
-            if not isinstance(entry, dict):
-                continue
-            evidence = _ids(problems, path, entry, "evidence", f"marker {marker_id}", turn_ids, n_cues) if "evidence" in ok else ()
-            opportunity = (
-                _ids(problems, path, entry, "opportunity", f"marker {marker_id}", turn_ids, n_cues) if "opportunity" in ok else ()
-            )
-            note = entry["note"].strip() if "note" in ok else ""
-            if "note" in ok and not note:
-                problems.add(path, line_of(entry, "note"), f"{what} has an empty note: say why, in an assessor's voice")
-            if "evidenced" in ok:
-                if entry["evidenced"] and not entry.get("evidence"):
-                    problems.add(
-                        path, line_of(entry, "evidenced"),
-                        f"marker {marker_id} is evidenced but cites no evidence (add evidence: [u..])",
-                    )
-                if not entry["evidenced"] and entry.get("evidence"):
-                    problems.add(
-                        path, line_of(entry, "evidence"),
-                        f"marker {marker_id} is not evidenced, so it cites no evidence: list where it could have been "
-                        "shown under 'opportunity'",
-                    )
-            decisions[marker_id] = Decision(bool(entry.get("evidenced")), evidence, note, opportunity)
-        where = line_of(key, "decisions")
-        if kind == "full":
-            missing = [m for m in valid if m not in raw]
-            if missing:
-                problems.add(path, where, f"a full session's key decides all {len(valid)} markers; missing: {', '.join(missing)}")
-        elif kind == "excerpt":
-            missing = [m for m in focus if m not in raw]
-            if missing:
-                problems.add(path, where, f"an excerpt's key decides its focus markers; missing: {', '.join(missing)}")
-    if problems:
-        return None
-    return AnswerKey(
-        level=key_level, summary=key["summary"].strip(), version=version, decisions=decisions,
-        assessor=key.get("assessor", "").strip(),
-    )
-
-
-def _read(folder: Path, expect_id: str | None = None) -> tuple[Session | None, list[FormatError]]:
-    """Read and check one session folder; return the session (None if it has problems) and every problem."""
-    path = folder / SESSION_FILE
-    problems = _Problems()
-    try:
-        data = load_yaml(path)
-    except FormatError as exc:
-        return None, [exc]
-    # "level:" may be left empty while there is no answer key (a freshly imported session)
-    good = _fields(problems, path, data, _TOP_REQUIRED, _TOP_OPTIONAL, "session.yaml", nullable=("level",))
-    if not isinstance(data, dict):
-        return None, problems.items
-
-    def get(name):
-        return data.get(name) if name in good else None
-
-    def at(name):
-        return line_of(data, name)
-
-    if get("format") is not None and data["format"] != FORMAT:
-        problems.add(path, at("format"), f"unknown format '{data['format']}'; expected {FORMAT}")
-    sid = get("id")
-    if sid is not None:
-        wanted = expect_id or folder.name
-        if not _ID.match(sid):
-            problems.add(path, at("id"), f"the id '{sid}' must be lower case letters, digits and hyphens (e.g. maya-promotion-pcc)")
-        elif sid != wanted:
-            problems.add(path, at("id"), f"the id '{sid}' differs from the folder's name '{wanted}': they must be the same")
-    for name in ("title", "topic", "coach", "client"):
-        if get(name) is not None and not data[name].strip() and name != "topic":
-            problems.add(path, at(name), f"'{name}' is empty")
-    kind = get("kind")
-    if kind is not None and kind not in KINDS:
-        problems.add(path, at("kind"), f"unknown kind '{kind}': choose one of {', '.join(KINDS)}")
-        kind = None
-    level = get("level")
-    if level is not None and level not in LEVELS:
-        problems.add(path, at("level"), f"unknown level '{level}': choose one of {', '.join(LEVELS)}")
-        level = None
-    if "level" in good and data.get("level") is None and get("key") is not None:
-        problems.add(path, at("level"), "a session with an answer key needs its level: ACC, PCC, MCC or below")
-    consent = get("consent")
-    if consent is not None and consent not in CONSENTS:
-        problems.add(
-            path, at("consent"),
-            f"unknown consent '{consent}': choose fictional (written for the kit) or client-agreed "
-            "(a real recording used with the client's written permission)",
-        )
-    focus: list[str] = []
-    if get("focus") is not None:
-        valid = _marker_ids()
-        items = data["focus"]
-        for i, item in enumerate(items):
-            if not isinstance(item, str) or item not in valid:
-                problems.add(path, line_of(items, i), _bad_marker(str(item)) + " in focus (quote ids: \"4.1\")")
-            elif item in focus:
-                problems.add(path, line_of(items, i), f"focus lists {item} twice")
-            else:
-                focus.append(item)
-    if kind == "excerpt" and not data.get("focus"):
-        problems.add(path, at("focus") or data.line, "an excerpt needs at least one focus marker (focus: [\"6.6\"])")
-    if kind == "full" and data.get("focus"):
-        problems.add(path, at("focus"), "a full session has no focus markers (focus: [] or leave it out)")
-    coach, client = get("coach"), get("client")
-    if coach and client and coach == client:
-        problems.add(path, at("client"), f"the coach and the client are both '{coach}'")
-
-    utterances = None
-    cue_lines: list[int] = []
-    transcript_name = data.get("transcript", "transcript.vtt") if "transcript" in good or "transcript" not in data else None
-    if transcript_name is not None:
-        vtt = folder / transcript_name
-        if Path(transcript_name).name != transcript_name or transcript_name in ("", ".", ".."):
-            problems.add(path, at("transcript"), f"the transcript '{transcript_name}' must be a file name in the session folder")
-        elif not vtt.is_file():
-            problems.add(path, at("transcript") or data.line, f"the transcript file '{transcript_name}' is not in {folder}")
-        else:
-            utterances, cue_lines = _read_transcript(problems, vtt, coach, client)
-    if utterances is not None:
-        names = sorted({u.name for u in utterances})
-        for role, name in (("coach", coach), ("client", client)):
-            if name and name not in names:
-                problems.add(
-                    path, at(role),
-                    f"the {role} '{name}' does not speak in {transcript_name} (its speakers: {', '.join(names) or 'none'})",
-                )
-        if not utterances:
-            problems.add(folder / transcript_name, None, "the transcript has no cues")
-    turn_ids = None if utterances is None else {u.id for u in utterances}
-    key = None
-    if get("key") is not None:
-        key = _read_key(problems, path, data, kind, level, tuple(focus), turn_ids, len(cue_lines))
-    if problems or utterances is None:
-        return None, sorted(problems.items, key=_order)
-    meta = {"coach": coach, "client": client, "consent": consent}
-    for name in ("scenario", "pair"):
-        if get(name):
-            meta[name] = data[name].strip()
-    if get("timing_shows_overlaps") is not None:
-        meta["timing_shows_overlaps"] = "true" if data["timing_shows_overlaps"] else "false"
-    session = Session(
-        id=sid,
-        title=data["title"].strip(),
-        kind=kind,
-        level=level,
-        focus=tuple(focus),
-        topic=data["topic"].strip(),
-        utterances=utterances,
-        key=key,
-        source=str(folder / transcript_name),
-        description=" ".join(data.get("description", "").split()),
-        meta=meta,
-    )
-    return session, []
-
-
-def _order(problem: FormatError):
-    return (problem.path, problem.line or 0)
-
-
 # a session is read again only when a file in its folder changes (a facilitator adds or edits one mid-call)
-_CACHE: dict[Path, tuple[tuple, Session]] = {}
+_CACHE: dict[tuple[Path, str | None], tuple[tuple, Session]] = {}
 
 
 def _stamp(folder: Path) -> tuple:
+    out = []
     with os.scandir(folder) as entries:
-        return tuple(sorted((e.name, e.stat().st_mtime_ns, e.stat().st_size) for e in entries if e.is_file()))
+        for e in entries:
+            try:
+                if e.is_file():
+                    info = e.stat()
+                    out.append((e.name, info.st_mtime_ns, info.st_size))
+            except OSError:  # a broken or looping link: part of the stamp, so it is read (and named) again
+                out.append((e.name, -1, -1))
+    return tuple(sorted(out))
 
 
-def _load(folder: Path) -> Session:
-    key = folder.resolve()
+def _load(folder: Path, expect_id: str | None = None) -> Session:
+    key = (folder.resolve(), expect_id)
     stamp = _stamp(folder)
     hit = _CACHE.get(key)
     if hit is not None and hit[0] == stamp:
         return hit[1]
-    session, problems = _read(folder)
-    if problems:
-        first = problems[0]
-        more = len(problems) - 1
+    session, found = read_folder(folder, expect_id)
+    if found:
+        first = found[0]
+        more = len(found) - 1
         if more:
             raise FormatError(
                 first.path, first.line,
@@ -631,19 +312,57 @@ def _load(folder: Path) -> Session:
     return session
 
 
-def load_session(id_or_path: str | os.PathLike) -> Session:
-    """A session from the library by id, or from a path to a session folder or its ``session.yaml``.
+def _versions(folder: Path) -> dict[int, Path]:
+    base = folder / VERSIONS_FOLDER
+    if not base.is_dir():
+        return {}
+    out = {}
+    for sub in base.iterdir():
+        if sub.name.isdigit() and len(sub.name) <= 6 and (sub / SESSION_FILE).is_file():
+            out[int(sub.name)] = sub
+    return out
 
-    Everything is checked on load; the first problem is a FormatError naming the file and line (and how
-    many more there are). An unknown id is a CoachkitError naming the closest ids in the library.
+
+def key_versions(id_or_path: str | os.PathLike, roots: Iterable[str | os.PathLike] | None = None) -> tuple[int, ...]:
+    """The key versions of a session that can be loaded, oldest first (the newest is the top-level key)."""
+    folder = _resolve(id_or_path, roots)
+    newest = _load(folder)
+    found = set(_versions(folder))
+    if newest.key is not None:
+        found.add(newest.key.version)
+    return tuple(sorted(found))
+
+
+def load_session(
+    id_or_path: str | os.PathLike, version: int | None = None, *, roots: Iterable[str | os.PathLike] | None = None
+) -> Session:
+    """A session from the library by id, by an old id (see :func:`aliases`: the session comes back under its
+    current id), or from a path to a session folder or its ``session.yaml``.
+
+    ``version`` loads an older key version kept in ``versions/<n>/`` (with the transcript it was made on);
+    by default, the newest. Everything is checked on load; the first problem is a FormatError naming the
+    file and line (and how many more there are). An unknown id is a CoachkitError naming the closest ids
+    in the library; an unknown version one that lists the versions there are. A reserved check session
+    loads when asked for by id.
 
     >>> load_session("no-such-session-anywhere")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     coachkit.errors.CoachkitError: no session 'no-such-session-anywhere'...
     """
-    folder, _ = _resolve(id_or_path)
-    return _load(folder)
+    folder = _resolve(id_or_path, roots)
+    newest = _load(folder)
+    if version is None or (newest.key is not None and version == newest.key.version):
+        return newest
+    kept = _versions(folder)
+    if version not in kept:
+        there = sorted({*kept, *([newest.key.version] if newest.key else [])})
+        listed = ", ".join(map(str, there)) or "none (the session has no key)"
+        raise CoachkitError(f"session '{newest.id}' has no key version {short(version, 20)}: the versions there are {listed}")
+    old = _load(kept[version], expect_id=folder.name)
+    if old.key is None or old.key.version != version:
+        raise FormatError(kept[version] / SESSION_FILE, None, f"the key kept in versions/{version} must have version: {version}")
+    return old
 
 
 def validate(id_or_path: str | os.PathLike) -> Session:
@@ -651,56 +370,169 @@ def validate(id_or_path: str | os.PathLike) -> Session:
     return load_session(id_or_path)
 
 
-def sessions(ids: Iterable[str] | None = None, kind: str | None = None) -> list[Session]:
-    """The library's sessions, in :func:`list_sessions` order, without pandas.
+# --------------------------------------------------------------------------------------------------
+# listing
 
-    ``ids`` reads only those sessions (a lesson offering two excerpts does not read the whole library);
-    ``kind`` keeps "full" sessions or "excerpt"s.
+
+class SessionList(list):
+    """A list of sessions that also names the sessions it had to skip (``problems``: one FormatError each)."""
+
+    problems: tuple[FormatError, ...] = ()
+
+
+def _sort_key(s: Session):
+    """A neutral order: full sessions by title (never by level, which would give it away), then excerpts in
+    the order of their first focus marker, then by title."""
+    if s.kind == "full":
+        return (0, (), s.title.casefold(), s.id)
+    first = tuple(int(p) for p in s.focus[0].split(".")) if s.focus else (99,)
+    return (1, first, s.title.casefold(), s.id)
+
+
+def _is_check(s: Session) -> bool:
+    return s.meta.get("use") == "check"
+
+
+def _read_all(roots, wanted: set[str] | None = None) -> tuple[list[tuple[Session, str]], list[FormatError]]:
+    index, twice, trouble = _index(roots)
+    found: list[tuple[Session, str]] = []
+    for sid, (folder, label) in index.items():
+        if (wanted is not None and sid not in wanted) or sid in twice:
+            continue
+        try:
+            found.append((_load(folder), label))
+        except FormatError as exc:
+            trouble.append(exc)
+        except (CoachkitError, OSError) as exc:
+            trouble.append(FormatError(folder / SESSION_FILE, None, short(str(exc), 300)))
+    return found, trouble
+
+
+def sessions(
+    ids: Iterable[str] | None = None,
+    kind: str | None = None,
+    *,
+    roots: Iterable[str | os.PathLike] | None = None,
+    include_check: bool = False,
+) -> SessionList:
+    """The library's sessions in a neutral order (full sessions by title, then excerpts in marker order), without pandas.
+
+    ``ids`` reads only those sessions (old ids too); ``kind`` keeps "full" sessions or "excerpt"s; ``roots``
+    names the library folders (default :func:`library_roots`). Reserved calibration-check sessions
+    (``use: check``) are left out unless ``include_check``. A session that fails its checks is skipped and
+    named in the list's ``problems``, so one broken file never hides the library.
 
     >>> [s.kind for s in sessions(kind="excerpt")][:1]
     ['excerpt']
     """
     if kind is not None and kind not in KINDS:
-        raise CoachkitError(f"unknown kind {kind!r}: choose one of {', '.join(KINDS)}")
-    index = _index()
-    wanted = list(index) if ids is None else [i for i in index if i in set(ids)]
-    found = [_load(index[i][0]) for i in wanted]
-    if kind is not None:
-        found = [s for s in found if s.kind == kind]
-    return sorted(found, key=_sort_key)
+        raise CoachkitError(f"unknown kind {short(kind)}: choose one of {', '.join(KINDS)}")
+    renamed = aliases(roots) if ids is not None else {}
+    wanted = None if ids is None else {renamed.get(i, i) for i in ids}
+    found, trouble = _read_all(roots, wanted)
+    out = SessionList(sorted(
+        (s for s, _ in found if (kind is None or s.kind == kind) and (include_check or not _is_check(s))), key=_sort_key
+    ))
+    out.problems = tuple(trouble)
+    return out
 
 
-def list_sessions():
+def problems(roots: Iterable[str | os.PathLike] | None = None) -> tuple[FormatError, ...]:
+    """The sessions (and folders) the listings skip, one FormatError each (file, line, what is wrong).
+
+    A lesson shows them as a warning: "these sessions could not be read and are left out".
+    """
+    return sessions(roots=roots, include_check=True).problems
+
+
+def list_sessions(roots: Iterable[str | os.PathLike] | None = None, *, include_check: bool = False):
     """The library as a table, one row per session: id, title, kind, level, minutes, focus, topic, library.
 
     ``focus`` is the excerpt's marker ids joined with ", " ('' for a full session); ``library`` is
-    "sample library" or the ``COACHKIT_LIBRARY`` folder the session came from. Full sessions come first,
-    from below the standard up to MCC, then the excerpts in marker order. Every session is checked as it
-    is read (and read again only when its files change): a broken one is a FormatError naming file and line.
+    "sample library" or the folder the session came from. The order is neutral (see :func:`sessions`);
+    reserved check sessions are left out unless ``include_check``. A session that fails its checks is
+    skipped; the table's ``attrs["problems"]`` names each one as ``file:line: message``.
     """
-    import pandas as pd
+    import pandas as pd  # heavy and optional: only the table needs it
 
-    labels = {sid: label for sid, (_, label) in _index().items()}
+    found, trouble = _read_all(roots)
+    labels = {s.id: label for s, label in found}
+    listed = sorted((s for s, _ in found if include_check or not _is_check(s)), key=_sort_key)
     columns = ["id", "title", "kind", "level", "minutes", "focus", "topic", "library"]
     rows = [
         {"id": s.id, "title": s.title, "kind": s.kind, "level": s.level, "minutes": s.minutes,
          "focus": ", ".join(s.focus), "topic": s.topic, "library": labels.get(s.id, "")}
-        for s in sessions()
+        for s in listed
     ]
-    if not rows:
-        return pd.DataFrame({c: pd.Series(dtype="float64" if c == "minutes" else "object") for c in columns})
-    return pd.DataFrame(rows, columns=columns)
+    if rows:
+        table = pd.DataFrame(rows, columns=columns)
+    else:
+        table = pd.DataFrame({c: pd.Series(dtype="float64" if c == "minutes" else "object") for c in columns})
+    table.attrs["problems"] = [str(p) for p in trouble]
+    return table
 
 
-def _sort_key(s: Session):
-    if s.kind == "full":
-        return (0, _LEVEL_ORDER.get(s.level, 9), (), s.id)
-    first = tuple(int(p) for p in s.focus[0].split(".")) if s.focus else (99,)
-    return (1, 0, first, s.id)
+def scenario_sessions(scenario: str, roots: Iterable[str | os.PathLike] | None = None) -> tuple[Session, ...]:
+    """The full sessions of one scenario (one client coached at several levels), from below the standard up
+    to MCC (:data:`coachkit.model.LEVEL_ORDER`). Empty when no session has that scenario.
+
+    >>> scenario_sessions("no-such-scenario")
+    ()
+    """
+    rank = {level: i for i, level in enumerate(LEVEL_ORDER)}
+    trio = [s for s in sessions(kind="full", roots=roots) if s.meta.get("scenario") == scenario]
+    return tuple(sorted(trio, key=lambda s: (rank.get(s.level, len(rank)), s.title.casefold(), s.id)))
+
+
+def check_forms(roots: Iterable[str | os.PathLike] | None = None) -> dict[str, tuple[Session, ...]]:
+    """Each reserved calibration-check form and its sessions (``use: check``, ``form: A``): full sessions
+    first, then excerpts, each by id. A facilitator's private forms come from their own library folder;
+    a form may not be spread over two library folders (the later folder's sessions are skipped)."""
+    found, _ = _read_all(roots)
+    forms: dict[str, list[Session]] = {}
+    home_of: dict[str, str] = {}
+    for s, label in found:
+        if not _is_check(s):
+            continue
+        form = s.meta.get("form", "")
+        if home_of.setdefault(form, label) != label:
+            continue
+        forms.setdefault(form, []).append(s)
+    return {
+        form: tuple(sorted(group, key=lambda s: (0 if s.kind == "full" else 1, s.id)))
+        for form, group in sorted(forms.items())
+    }
 
 
 # --------------------------------------------------------------------------------------------------
 # validating many files
+
+
+def _is_sample(path: Path) -> bool:
+    shipped = _shipped()
+    try:
+        return shipped.is_dir() and path.resolve().is_relative_to(shipped.resolve())
+    except (OSError, RuntimeError):
+        return False
+
+
+def _check_folder(folder: Path) -> list[FormatError]:
+    """A session folder and every key version kept in it."""
+    sample = _is_sample(folder)
+    found = read_folder(folder, sample=sample)[1]
+    for n, sub in sorted(_versions(folder).items()):
+        old, more = read_folder(sub, expect_id=folder.name)  # a kept version is history: checked, not held to new rules
+        found += more
+        if old is not None and (old.key is None or old.key.version != n):
+            found.append(FormatError(sub / SESSION_FILE, None, f"the key kept in {VERSIONS_FOLDER}/{n} must have version: {n}"))
+    return found
+
+
+def _looks_like_session(folder: Path) -> bool:
+    try:
+        return any(p.suffix in (".vtt", ".yaml") for p in folder.iterdir())
+    except OSError:
+        return False
 
 
 def validate_paths(paths: Iterable[str | os.PathLike]) -> list[FormatError]:
@@ -709,273 +541,42 @@ def validate_paths(paths: Iterable[str | os.PathLike]) -> list[FormatError]:
     Each path is a session folder, a ``session.yaml``, a folder of session folders, or a marker framework
     file (``format: coachkit-framework/1``). Checking goes on after a problem, file by file. With no paths
     at all, the whole library is checked (the sample library and ``COACHKIT_LIBRARY``, ids found twice too).
+    The sample library is held to its own rules too (every full key calls all six competencies).
     """
     paths = list(paths)
-    problems: list[FormatError] = []
+    found: list[FormatError] = []
     if not paths:
         try:
             roots = library_roots()
-            _index()
+            found += _index()[2]
         except CoachkitError as exc:
             return [FormatError("COACHKIT_LIBRARY", None, str(exc))]
         paths = [root for _, root in roots]
+        for _, root in roots:
+            if (root / ALIASES_FILE).is_file():
+                try:
+                    _read_aliases(root / ALIASES_FILE)
+                except FormatError as exc:
+                    found.append(exc)
     for raw in paths:
         path = Path(raw).expanduser()
         if path.is_dir():
             if (path / SESSION_FILE).is_file():
-                problems += _read(path)[1]
+                found += _check_folder(path)
                 continue
-            folders = _session_folders(path)
-            for sub in sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
-                if sub not in folders and (any(sub.glob("*.vtt")) or any(sub.glob("*.yaml"))):
-                    problems.append(FormatError(sub, None, f"a session folder needs a {SESSION_FILE}"))
-            if not folders and (any(path.glob("*.vtt")) or any(path.glob("*.yaml"))):
-                problems.append(FormatError(path, None, f"a session folder needs a {SESSION_FILE}"))
-            elif not folders and not problems:
-                problems.append(FormatError(path, None, f"no session folders here (a session folder holds {SESSION_FILE})"))
+            folders, skipped = _session_folders(path)
+            found += skipped
+            for sub in sorted(p for p in path.iterdir() if not p.name.startswith((".", "_")) and p.is_dir()):
+                if sub not in folders and _looks_like_session(sub):
+                    found.append(FormatError(sub, None, f"a session folder needs a {SESSION_FILE}"))
+            if not folders and _looks_like_session(path):
+                found.append(FormatError(path, None, f"a session folder needs a {SESSION_FILE}"))
+            elif not folders and not found:
+                found.append(FormatError(path, None, f"no session folders here (a session folder holds {SESSION_FILE})"))
             for folder in folders:
-                problems += _read(folder)[1]
+                found += _check_folder(folder)
         elif path.is_file():
-            problems += _validate_file(path)
+            found += validate_file(path, sample=_is_sample(path))
         else:
-            problems.append(FormatError(path, None, "no such file or folder"))
-    return problems
-
-
-def _validate_file(path: Path) -> list[FormatError]:
-    if path.suffix.lower() not in (".yaml", ".yml"):
-        return [FormatError(path, None, "expected a session folder, a session.yaml or a framework .yaml file")]
-    try:
-        data = load_yaml(path)
-    except FormatError as exc:
-        return [exc]
-    fmt = data.get("format") if isinstance(data, dict) else None
-    if fmt == _FRAMEWORK_FORMAT:
-        from .framework import framework
-
-        try:
-            framework(path)
-        except FormatError as exc:
-            return [exc]
-        return []
-    if fmt == FORMAT or path.name == SESSION_FILE:
-        if path.name != SESSION_FILE:
-            return [FormatError(path, None, f"a session file must be called {SESSION_FILE}, in its session folder")]
-        return _read(path.parent)[1]
-    return [
-        FormatError(
-            path, line_of(data, "format") if isinstance(data, dict) else None,
-            f"unknown format {fmt!r}: expected {FORMAT} or {_FRAMEWORK_FORMAT}",
-        )
-    ]
-
-
-# --------------------------------------------------------------------------------------------------
-# writing
-
-
-def _cues(utterances: tuple[Utterance, ...]) -> tuple[list[tuple[float, float, str, str]], dict[str, str]]:
-    """One cue per turn (consecutive turns of one speaker joined, as the reader would join them), and
-    the map from the old ids to the new ones, u1..un."""
-    groups: list[list[Utterance]] = []
-    for u in utterances:
-        if groups and groups[-1][-1].name == u.name:
-            groups[-1].append(u)
-        else:
-            groups.append([u])
-    cues = []
-    mapping: dict[str, str] = {}
-    for n, group in enumerate(groups, 1):
-        first = group[0]
-        name = first.name.strip()
-        if not name or ":" in name or "\n" in name:
-            raise CoachkitError(f"{first.id}: the speaker's name {first.name!r} cannot be written (empty, or has ':')")
-        if any(u.start is None for u in group):
-            raise CoachkitError(
-                f"{first.id} has no time: a library session needs a timed transcript (.vtt or .srt, or Otter with times)"
-            )
-        text = " ".join(" ".join(u.text.split()) for u in group)
-        if "-->" in text:
-            raise CoachkitError(f"{first.id}: the text holds '-->', which a .vtt file cannot hold")
-        if not text:
-            raise CoachkitError(f"{first.id} has no text")
-        start = group[0].start
-        ends = [u.end for u in group if u.end is not None]
-        end = max(ends) if ends else None
-        if end is None or end <= start:
-            nxt = utterances[utterances.index(group[-1]) + 1].start if group[-1] is not utterances[-1] else None
-            end = nxt if nxt is not None and nxt > start else start + max(0.8, len(text.split()) * 0.4)
-        for u in group:
-            mapping[u.id] = f"u{n}"
-        cues.append((start, end, name, text))
-    return cues, mapping
-
-
-def _vtt(cues) -> str:
-    out = ["WEBVTT", ""]
-    for n, (a, b, name, text) in enumerate(cues, 1):
-        out += [str(n), f"{vtt_timestamp(a)} --> {vtt_timestamp(b)}", f"{name}: {text}", ""]
-    return "\n".join(out)
-
-
-def _remap(ids: tuple[str, ...], mapping: Mapping[str, str]) -> list[str]:
-    out: list[str] = []
-    for i in ids:
-        new = mapping.get(i, i)
-        if new not in out:
-            out.append(new)
-    return out
-
-
-def _infer_name(session: Session, role: str) -> str:
-    counts: dict[str, int] = {}
-    for u in session.utterances:
-        if u.speaker == role:
-            counts[u.name] = counts.get(u.name, 0) + len(u.text.split())
-    if not counts:
-        raise CoachkitError(f"cannot tell who the {role} is: pass {role}=NAME")
-    return max(counts, key=counts.get)
-
-
-def _same_talk(a: tuple[Utterance, ...], b: tuple[Utterance, ...]) -> bool:
-    def plain(us):
-        return [(u.id, u.name, u.text, None if u.start is None else round(u.start, 3), None if u.end is None else round(u.end, 3)) for u in us]
-
-    return plain(a) == plain(b)
-
-
-def write_session(
-    session: Session,
-    folder: str | os.PathLike,
-    *,
-    coach: str | None = None,
-    client: str | None = None,
-    consent: str,
-    scenario: str | None = None,
-    pair: str | None = None,
-    overwrite: bool = False,
-) -> Session:
-    """Write ``session`` as a session folder (``transcript.vtt`` and ``session.yaml``) and return it as loaded.
-
-    The folder's name becomes the session id. ``coach`` and ``client`` are speaker names (by default the
-    speakers the session marks as coach and client); ``consent`` is one of :data:`CONSENTS`.
-
-    The rule for utterance ids: when the folder already holds the same transcript (the key editor saving a
-    corrected key), the transcript is left as it is and every id stays. Otherwise a new transcript is
-    written with one cue per turn, numbered 1..n, so the turns become u1..un in order; the key's evidence
-    and opportunities are renumbered with them, so they still point at the same words. (Consecutive turns
-    of one speaker become one turn, as the reader would make them.) The written session is checked
-    before anything is replaced: a problem is raised and the folder is left as it was. An existing
-    session is replaced only with ``overwrite=True``.
-    """
-    folder = Path(folder).expanduser()
-    sid = folder.name
-    if not _ID.match(sid):
-        raise CoachkitError(f"a session folder's name is its id: lower case letters, digits and hyphens, not {sid!r}")
-    if consent not in CONSENTS:
-        raise CoachkitError(f"unknown consent {consent!r}: choose one of {', '.join(CONSENTS)}")
-    if session.kind not in KINDS:
-        raise CoachkitError(f"unknown kind {session.kind!r}: choose one of {', '.join(KINDS)}")
-    if (folder / SESSION_FILE).exists() and not overwrite:
-        raise CoachkitError(f"{folder} already holds a session: pass overwrite=True to replace it")
-    coach = coach or _infer_name(session, "coach")
-    client = client or _infer_name(session, "client")
-
-    keep_transcript = False
-    if (folder / "transcript.vtt").is_file():
-        existing, _ = _read_transcript(_Problems(), folder / "transcript.vtt", coach, client)
-        keep_transcript = existing is not None and _same_talk(existing, session.utterances)
-    mapping: dict[str, str] = {}
-    vtt_text = None
-    if not keep_transcript:
-        cues, mapping = _cues(session.utterances)
-        vtt_text = _vtt(cues)
-
-    data: dict[str, Any] = {
-        "format": FORMAT,
-        "id": sid,
-        "title": session.title,
-        "kind": session.kind,
-        "level": session.level,
-        "topic": session.topic,
-        "focus": list(session.focus),
-        "description": session.description,
-        "transcript": "transcript.vtt",
-        "coach": coach,
-        "client": client,
-        "consent": consent,
-    }
-    for name, value in (("scenario", scenario or session.meta.get("scenario")), ("pair", pair or session.meta.get("pair"))):
-        if value:
-            data[name] = value
-    if session.key is not None:
-        k = session.key
-        decisions = {}
-        for marker_id, d in k.decisions.items():
-            entry: dict[str, Any] = {"evidenced": d.evidenced}
-            if d.evidence:
-                entry["evidence"] = _remap(d.evidence, mapping)
-            if d.opportunity:
-                entry["opportunity"] = _remap(d.opportunity, mapping)
-            entry["note"] = d.note
-            decisions[marker_id] = entry
-        data["key"] = {"version": k.version, "assessor": k.assessor, "level": k.level, "summary": k.summary,
-                       "decisions": decisions}
-    yaml_text = f"# {FORMAT}: see docs/session-format.md\n" + dump_yaml(data)
-
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{sid}-", dir=folder.parent))
-    try:
-        (staging / SESSION_FILE).write_text(yaml_text, encoding="utf-8")
-        if keep_transcript:
-            shutil.copy2(folder / "transcript.vtt", staging / "transcript.vtt")
-        else:
-            (staging / "transcript.vtt").write_text(vtt_text, encoding="utf-8")
-        written, problems = _read(staging, expect_id=sid)
-        if problems:
-            first = problems[0]
-            where = Path(first.path).name
-            raise CoachkitError(f"not written: the session would not load ({where}:{first.line}: {first.reason})")
-        folder.mkdir(exist_ok=True)
-        if not keep_transcript:
-            os.replace(staging / "transcript.vtt", folder / "transcript.vtt")
-        os.replace(staging / SESSION_FILE, folder / SESSION_FILE)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return _load(folder)
-
-
-def _slug(text: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return slug or "session"
-
-
-def import_transcript(
-    file: str | os.PathLike,
-    *,
-    coach: str,
-    out: str | os.PathLike,
-    redact: bool = False,
-    consent: str = "client-agreed",
-) -> Path:
-    """Turn a user's transcript into a session folder in the library folder ``out``, ready for an answer key.
-
-    The folder is named from the file's name (``Team call.vtt`` -> ``team-call``); the turns are numbered
-    u1..un (see :func:`write_session`). With ``redact`` the speakers' names are replaced first. Returns the
-    new session folder.
-    """
-    from .transcripts import load_transcript
-
-    file = Path(file)
-    session = load_transcript(file, coach=coach)
-    if redact:
-        from .redaction import redact as _redact
-
-        session = _redact(session)
-    # a redacted session's id and title are redacted too ("Maya call.vtt" must not name Maya)
-    title = re.sub(r"[_\s]+", " ", Path(session.title).stem).strip() or "My session"
-    session = replace(session, title=title, kind="full", level=None, focus=(), key=None,
-                      topic=session.topic or "", description=session.description or "")
-    folder = Path(out).expanduser() / _slug(session.id)
-    write_session(session, folder, consent=consent)
-    return folder
+            found.append(FormatError(path, None, "no such file or folder"))
+    return found

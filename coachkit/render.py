@@ -27,6 +27,7 @@ __all__ = [
     "talk_share_html",
     "bars_html",
     "Html",
+    "crosswalk_html",
 ]
 
 
@@ -190,3 +191,15 @@ def bars_html(rows: list[tuple[str, int, int]], caption: str = "") -> str:
         )
     head = f"<div style='font-size:12px;color:#333'>{esc(caption)}</div>" if caption else ""
     return f"<div class='ck-bars'>{head}{''.join(lines)}</div>"
+
+
+def crosswalk_html(fw) -> Html:
+    """The 2014 crosswalk of a :class:`coachkit.framework.Framework` as an HTML table a learner can read.
+
+    >>> from coachkit.framework import framework
+    >>> "Creating Trust and Intimacy" in crosswalk_html(framework())
+    True
+    """
+    columns = [("old", "2014 competency"), ("number", "2014 marker"), ("wording", "2014 wording (paraphrased)"),
+               ("today", "today"), ("note", "note")]
+    return Html(table_html(fw.crosswalk_rows(), columns))

@@ -372,6 +372,50 @@ def test_wrong_format(tmp_path):
 
 def test_empty_and_missing_files(tmp_path):
     _refused(_write(tmp_path, ""), None, "must be a mapping")
-    with pytest.raises(FormatError, match="cannot read the file") as err:
+    with pytest.raises(FormatError, match="no such file") as err:
         framework(tmp_path / "nowhere.yaml")
     assert err.value.line is None and err.value.path.endswith("nowhere.yaml")
+
+
+# ------------------------------------------------------------------------------ depth per competency (issue 15)
+
+
+def test_competencies_3_to_8_say_what_acc_pcc_and_mcc_depth_sound_like(fw):
+    for c in fw.competencies:
+        if c.number < 3:
+            assert dict(c.depth) == {}
+            continue
+        assert sorted(c.depth) == ["ACC", "MCC", "PCC"], c.number
+        texts = [c.depth[level] for level in ("ACC", "PCC", "MCC")]
+        assert all(len(t.split()) >= 15 for t in texts) and len(set(texts)) == 3
+    # sourced as the markers are: ICF's credential pages, one of them the MCC requirements
+    assert "https://coachingfederation.org/credentials-and-standards" in fw.depth_sources
+    assert any("mcc" in url for url in fw.depth_sources)
+    # MCC depth is the client leading; ACC depth the coach driving (design.md, "What the levels sound like")
+    assert "client" in fw.competency(8).depth["MCC"] and "coach" in fw.competency(8).depth["ACC"]
+
+
+def test_a_depth_missing_a_level_or_empty_is_refused(tmp_path):
+    text = _edit("      PCC: >-\n", "      PPC: >-\n")
+    _refused(_write(tmp_path, text), _line(text, "PPC:"), "unknown field 'PPC'")
+    start = SHIPPED.index("    depth:\n", SHIPPED.index("  - number: 5"))
+    end = SHIPPED.index("    markers:\n", start)
+    text = SHIPPED[:start] + SHIPPED[end:]
+    _refused(_write(tmp_path, text), _line(text, "  - number: 5"), "competency 5 needs its depth")
+
+
+def test_an_anchor_or_alias_in_a_framework_file_is_refused(tmp_path):
+    text = _edit("name: ICF PCC Markers", "name: &n ICF PCC Markers\nrelease_copy: *n")
+    _refused(_write(tmp_path, text), _line(text, "name: &n"), "anchor")
+
+
+def test_the_crosswalk_is_data_here_and_html_in_the_render_layer(fw):
+    from coachkit.render import crosswalk_html
+
+    rows = fw.crosswalk_rows()
+    assert len(rows) == len(fw.crosswalk) and rows[0]["today"].startswith(fw.crosswalk[0].marker)
+    html = crosswalk_html(fw)
+    assert html.count("<tr") == len(rows) + 1 and "2014 wording (paraphrased)" in html
+    assert list(fw.crosswalk_table().columns)[:2] == ["2014 competency", "2014 marker"]
+    source = (DEFAULT_PATH.parent.parent / "framework.py").read_text(encoding="utf-8")
+    assert "render" not in "".join(line for line in source.splitlines() if "import" in line)

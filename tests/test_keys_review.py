@@ -15,7 +15,7 @@ import pytest
 from sklearn.metrics import cohen_kappa_score
 
 from coachkit.framework import framework
-from coachkit.library import list_sessions, load_session
+from coachkit.library import canonical_id, list_sessions, load_session
 from coachkit.model import LEVELS
 from coachkit.scoring import agreement_stats
 
@@ -30,7 +30,8 @@ def _sample_library_only(monkeypatch):
 
 
 def _reviews() -> dict[str, dict]:
-    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(REVIEWS.glob("*.json"))}
+    """Each blind review by its session's current id (a review filed under an old id resolves through aliases.yaml)."""
+    return {canonical_id(p.stem): json.loads(p.read_text(encoding="utf-8")) for p in sorted(REVIEWS.glob("*.json"))}
 
 
 def _pooled() -> tuple[list[bool], list[bool]]:

@@ -257,10 +257,13 @@ def test_unknown_id_names_the_closest_sessions(tmp_path, monkeypatch):
 def test_a_session_id_found_twice_names_both_files(tmp_path, monkeypatch):
     one = _session(tmp_path / "one", "zz-twice")
     two = _session(tmp_path / "two", "zz-twice")
+    _session(tmp_path / "two", "zz-fine")
     monkeypatch.setenv("COACHKIT_LIBRARY", os.pathsep.join([str(tmp_path / "one"), str(tmp_path / "two")]))
-    with pytest.raises(CoachkitError) as err:
-        list_sessions()
-    assert str(one / "session.yaml") in str(err.value) and str(two / "session.yaml") in str(err.value)
+    # the rest of the library is still listed; the twice-found id is left out and named with both files
+    table = list_sessions()
+    assert list(table["id"]) == ["zz-fine"]
+    [problem] = table.attrs["problems"]
+    assert str(one / "session.yaml") in problem and str(two / "session.yaml") in problem
     with pytest.raises(CoachkitError, match="found twice"):
         load_session("zz-twice")
 
@@ -271,26 +274,26 @@ def test_a_library_folder_that_does_not_exist_is_an_error(tmp_path, monkeypatch)
         list_sessions()
 
 
-def test_list_sessions_is_a_sorted_table_that_notices_new_and_changed_sessions(tmp_path, monkeypatch):
+def test_list_sessions_is_a_neutral_table_that_notices_new_and_changed_sessions(tmp_path, monkeypatch):
     lib = tmp_path / "lib"
     monkeypatch.setenv("COACHKIT_LIBRARY", str(lib))
-    for sid, level in (("zz-b-mcc", "MCC"), ("zz-a-acc", "ACC"), ("zz-c-below", "below")):
-        write_session(Session("x", sid, "full", level, (), "career", TALK, _full_key(level)), lib / sid, consent="fictional")
+    for sid, level, title in (("zz-b", "MCC", "Aoife"), ("zz-a", "ACC", "Caro"), ("zz-c", "below", "Bea")):
+        write_session(Session("x", title, "full", level, (), "career", TALK, _full_key(level)), lib / sid, consent="fictional")
     _session(lib, "zz-e-excerpt", yaml=YAML.replace('["3.1", "4.1"]', '["4.1", "3.1"]'))
     table = list_sessions()
     assert list(table.columns) == ["id", "title", "kind", "level", "minutes", "focus", "topic", "library"]
     assert set(table["library"]) == {str(lib)}
-    ours = table
-    assert list(ours["id"]) == ["zz-c-below", "zz-a-acc", "zz-b-mcc", "zz-e-excerpt"]
-    excerpt = ours.set_index("id").loc["zz-e-excerpt"]
+    # full sessions by title (never by level, which would give the level away), then excerpts in marker order
+    assert list(table["id"]) == ["zz-b", "zz-c", "zz-a", "zz-e-excerpt"]
+    excerpt = table.set_index("id").loc["zz-e-excerpt"]
     assert (excerpt["focus"], excerpt["minutes"], excerpt["topic"]) == ("4.1, 3.1", 0.4, "career")
 
     _session(lib, "zz-d-excerpt")  # a facilitator adds a session during a call (focus 3.1: before 4.1)
-    yaml = lib / "zz-a-acc" / "session.yaml"
-    yaml.write_text(yaml.read_text().replace("title: zz-a-acc", "title: Renamed by the facilitator"))
+    yaml = lib / "zz-a" / "session.yaml"
+    yaml.write_text(yaml.read_text().replace("title: Caro", "title: Renamed by the facilitator"))
     table = list_sessions()
-    assert list(table[table["library"] == str(lib)]["id"]) == ["zz-c-below", "zz-a-acc", "zz-b-mcc", "zz-d-excerpt", "zz-e-excerpt"]
-    assert load_session("zz-a-acc").title == "Renamed by the facilitator"
+    assert list(table["id"]) == ["zz-b", "zz-c", "zz-a", "zz-d-excerpt", "zz-e-excerpt"]
+    assert load_session("zz-a").title == "Renamed by the facilitator"
 
 
 def test_list_sessions_of_30_sessions_is_fast_once_read(tmp_path, monkeypatch):
@@ -356,7 +359,8 @@ def test_import_turns_a_zoom_transcript_into_a_session_folder(tmp_path):
     assert folder == tmp_path / "lib" / "team-call"
     s = load_session(folder)
     assert (s.id, s.kind, s.level, s.key) == ("team-call", "full", None, None)
-    assert [u.id for u in s.utterances] == ["u1", "u2", "u3", "u4"]
+    # every cue is kept, so the turns keep the ids the source file gives them
+    assert [u.id for u in s.utterances] == ["u1", "u2", "u4", "u5"]
     assert s.utterance("u2").text == "Clarity about the promotion. I keep going back and forth."
     assert dict(s.meta) == {"coach": "Sam", "client": "Maya", "consent": "client-agreed"}
 
@@ -370,8 +374,8 @@ def test_round_trip_keeps_the_words_and_points_the_evidence_at_the_same_words(tm
     written = write_session(original, folder, consent="client-agreed", scenario="maya-promotion")
     loaded = load_session(folder)
     assert written == loaded
-    # the turns are numbered u1..un; the words, speakers and times are the same
-    assert [u.id for u in loaded.utterances] == ["u1", "u2", "u3", "u4"]
+    # the turns keep their ids; the words, speakers and times are the same
+    assert [u.id for u in loaded.utterances] == ["u1", "u3", "u7", "u8"]
     assert [(u.speaker, u.name, u.start, u.end, u.text) for u in loaded.utterances] == [
         (u.speaker, u.name, u.start, u.end, u.text) for u in original.utterances
     ]
@@ -399,8 +403,9 @@ def test_write_keeps_a_merged_file_readable_when_one_speaker_has_two_turns_in_a_
     key = AnswerKey("PCC", "Clear.", 1, {"3.1": Decision(True, ("u5",), "n")})
     s = Session("x", "t", "excerpt", "PCC", ("3.1",), "career", talk, key)
     loaded = write_session(s, tmp_path / "zz-merge", consent="fictional")
-    assert loaded.key.decisions["3.1"].evidence == ("u2",)
-    assert loaded.utterance("u2").text.endswith("back and forth. Or maybe not.")
+    # u5 is read as part of u3 (one speaker, two turns in a row): its evidence points at the merged turn
+    assert loaded.key.decisions["3.1"].evidence == ("u3",)
+    assert loaded.utterance("u3").text.endswith("back and forth. Or maybe not.")
 
 
 def test_write_refuses_a_session_that_would_not_load_and_leaves_the_folder_alone(tmp_path):
@@ -497,3 +502,354 @@ def test_a_redacted_import_names_no_one_in_its_folder_title_or_text(tmp_path):
     written = "".join(p.read_text(encoding="utf-8") for p in folder.iterdir()).lower()
     assert "maya" not in folder.name.lower() and "maya" not in session.title.lower()
     assert "maya" not in written and "sam" not in written and "okoro" not in written
+
+
+# ------------------------------------------------------------------------------------ hostile files (issue 13)
+
+
+def _bomb(levels: int = 9, width: int = 9) -> str:
+    """Nine levels of nine aliases each: about 9.5 KB of text that would expand to 9**9 (387 million) items."""
+    pad = "x" * 112
+    lines = [f"a0: &a0{pad} [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for i in range(1, levels):
+        lines.append(f"a{i}: &a{i}{pad} [" + ", ".join([f"*a{i - 1}{pad}"] * width) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def test_a_yaml_alias_bomb_is_refused_at_once_naming_file_and_line(tmp_path):
+    import tracemalloc
+
+    text = YAML + _bomb()
+    assert 9_000 < len(_bomb()) < 10_000
+    folder = _session(tmp_path, yaml=text)
+    tracemalloc.start()
+    t0 = time.perf_counter()
+    problems = validate_paths([folder])
+    elapsed = time.perf_counter() - t0
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    [problem] = problems
+    assert Path(problem.path).name == "session.yaml" and problem.line == _line(text, "a0: &a0")
+    assert "anchor" in problem.reason and len(str(problem)) < 300
+    assert elapsed < 2 and peak < 50 * 1024 * 1024  # hang and memory guards; the refusal reads each event once
+
+    # the same in a framework file and an alias file
+    fw = tmp_path / "framework.yaml"
+    fw.write_text((ROOT / "coachkit" / "data" / "framework.yaml").read_text() + _bomb())
+    [problem] = validate_paths([fw])
+    assert "anchor" in problem.reason and problem.line is not None
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "aliases.yaml").write_text("format: coachkit-aliases/1\naliases:\n  old-id: &x new-id\n  older: *x\n")
+    from coachkit.library import aliases
+
+    with pytest.raises(FormatError, match=r"aliases\.yaml:3: an anchor"):
+        aliases(roots=[lib])
+
+
+def test_no_message_carries_an_unbounded_value(tmp_path):
+    huge = "x" * 100_000
+    text = YAML.replace("kind: excerpt", f"kind: {huge}").replace("consent: fictional", f"consent: [{', '.join(['a'] * 5000)}]")
+    text = text.replace("evidence: [u1]", f"evidence: [{huge}]").replace("colour", "")
+    folder = _session(tmp_path, yaml=text.replace("topic: career", f"{'y' * 1000}: career\ntopic: career"))
+    problems = validate_paths([folder])
+    assert len(problems) >= 4
+    assert all(len(str(p)) < 600 for p in problems), max(len(str(p)) for p in problems)
+
+
+def test_an_oversized_or_special_session_file_is_one_clear_line(tmp_path):
+    folder = _session(tmp_path)
+    (folder / "session.yaml").write_text(YAML + "# " + "x" * (3 * 1024 * 1024) + "\n")
+    [problem] = validate_paths([folder])
+    assert "more than the 2 MB the kit reads" in problem.reason
+
+
+def test_a_symlink_loop_in_a_library_folder_is_skipped_and_named(tmp_path, monkeypatch):
+    from coachkit.library import problems, sessions
+
+    lib = tmp_path / "lib"
+    _session(lib, "zz-good")
+    (lib / "zz-loop").symlink_to(lib / "zz-loop")
+    monkeypatch.setenv("COACHKIT_LIBRARY", str(lib))
+    found = sessions()
+    assert [s.id for s in found] == ["zz-good"]
+    [problem] = found.problems
+    assert Path(problem.path).name == "zz-loop" and "loops back on itself" in problem.reason
+    assert [Path(p.path).name for p in problems()] == ["zz-loop"]
+    assert list(list_sessions()["id"]) == ["zz-good"]
+    assert [Path(p.path).name for p in validate_paths([lib])] == ["zz-loop"]
+
+
+def test_validate_does_not_follow_a_link_out_of_the_session_folder_nor_echo_its_lines(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("WEBVTT\n\n1\n00:00:01.000 --> soon TOP-SECRET-LINE\nSam: hi\n")
+    folder = _session(tmp_path / "lib")
+    (folder / "transcript.vtt").unlink()
+    (folder / "transcript.vtt").symlink_to(secret)
+    problems = validate_paths([folder])
+    assert any("link to a file outside the session folder" in p.reason for p in problems)
+    assert not any("TOP-SECRET" in str(p) for p in problems)
+    (folder / "session.yaml").rename(tmp_path / "elsewhere.yaml")
+    (folder / "session.yaml").symlink_to(tmp_path / "elsewhere.yaml")
+    [problem] = validate_paths([folder])
+    assert "outside the session folder" in problem.reason
+
+
+# ------------------------------------------------------------------------------ every cue kept (issue 12)
+
+
+def test_import_keeps_every_cue_so_metrics_are_the_same_with_the_source_gone(tmp_path):
+    from coachkit.library import import_transcript
+    from coachkit.metrics import conversation_metrics
+    from coachkit.transcripts import load_transcript
+
+    demo = ROOT / "coachkit" / "data" / "demo_transcript.vtt"
+    source = tmp_path / "Demo call.vtt"
+    source.write_bytes(demo.read_bytes())
+    before = load_transcript(source, coach="Sam")
+    expected = conversation_metrics(before)
+    assert len(before.cues) > len(before.utterances)  # the demo merges cues into turns
+    folder = import_transcript(source, coach="Sam", out=tmp_path / "lib")
+    source.unlink()
+    after = load_session(folder)
+    assert conversation_metrics(after) == expected
+    assert [(u.id, u.name, u.text, u.start, u.end) for u in after.utterances] == [
+        (u.id, u.name, u.text, u.start, u.end) for u in before.utterances
+    ]
+    assert [(c.n, c.start, c.end, c.turn) for c in after.cues] == [(c.n, c.start, c.end, c.turn) for c in before.cues]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "written", "starts"),
+    [
+        ("pasted.txt", "Sam: What do you want today?\nMaya: Clarity.\nMaya: And calm.\nSam: Say more.\n", "transcript.txt", None),
+        ("otter.txt", "Sam  0:01\nWhat do you want today?\n\nMaya  0:05\nClarity.\n\nMaya  0:09\nAnd calm.\n\nSam  1:02:03\nSay more.\n",
+         "transcript.txt", [1.0, 5.0, 3723.0]),
+    ],
+    ids=["untimed", "starts-only"],
+)
+def test_import_of_untimed_or_start_only_turns_invents_no_times(tmp_path, name, text, written, starts):
+    from coachkit.library import import_transcript
+    from coachkit.metrics import conversation_metrics
+    from coachkit.transcripts import load_transcript
+
+    source = tmp_path / name
+    source.write_text(text, encoding="utf-8")
+    before = load_transcript(source, coach="Sam")
+    folder = import_transcript(source, coach="Sam", out=tmp_path / "lib")
+    source.unlink()
+    s = load_session(folder)
+    assert Path(s.source).name == written and "transcript: transcript.txt" in (folder / "session.yaml").read_text()
+    assert not (folder / "transcript.vtt").exists()
+    assert [u.start for u in s.utterances] == (starts or [None, None, None])
+    assert all(u.end is None for u in s.utterances)
+    assert [u.text for u in s.utterances] == [u.text for u in before.utterances]
+    assert len(s.cues) == 4 and conversation_metrics(s) == conversation_metrics(before)
+
+
+# ------------------------------------------------------------------------------ keys: competencies (issue 15)
+
+COMPETENCIES = """  competencies:
+    3: {level: PCC, note: "Outcome and measure agreed.", evidence: [u1]}
+    4: {level: PCC, note: "Names her work.", evidence: [u4]}
+    5: {level: ACC, note: "Fills the pause."}
+    6: {level: PCC, note: "Builds on her words."}
+    7: {level: MCC, note: "One simple question.", evidence: [u4]}
+    8: {level: below, note: "No close."}
+"""
+
+
+def _with_calls(calls: str = COMPETENCIES) -> str:
+    return YAML.replace("  decisions:\n", calls + "  decisions:\n")
+
+
+def test_competency_calls_load_with_integer_keys_levels_notes_and_evidence(tmp_path):
+    from coachkit.model import CompetencyCall
+
+    s = load_session(_session(tmp_path, yaml=_with_calls()))
+    assert sorted(s.key.competencies) == [3, 4, 5, 6, 7, 8]
+    assert s.key.competencies[3] == CompetencyCall("PCC", "Outcome and measure agreed.", ("u1",))
+    assert s.key.competencies[8].level == "below" and s.key.competencies[5].evidence == ()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "at", "message"),
+    [
+        ("    7: {level: MCC", "    9: {level: MCC", "    9:", "unknown competency '9'"),
+        ("level: MCC, note", "level: Gold, note", "level: Gold", "unknown level 'Gold' for competency 7"),
+        ('note: "No close."', 'note: ""', "8: {", "competency 8 has an empty note"),
+        ("evidence: [u4]}\n    5", "evidence: [u3]}\n    5", "4: {", "u3 is part of the turn u2"),
+        ("evidence: [u1]}", "evidence: [u99]}", "3: {", "no utterance u99"),
+        ("    8: {level: below, note: \"No close.\"}\n", "", "  competencies:", "missing: 8"),
+        ("level: ACC, note", "lvl: ACC, note", "5: {", "unknown field 'lvl'"),
+    ],
+    ids=["number", "level", "note", "merged-cue", "no-such-turn", "partial", "field"],
+)
+def test_every_problem_in_competency_calls_names_its_line(tmp_path, old, new, at, message):
+    text = _with_calls().replace(old, new, 1)
+    problems = validate_paths([_session(tmp_path, yaml=text)])
+    assert any(p.line == _line(text, at) and message in p.reason for p in problems), problems
+
+
+def test_a_key_editor_key_may_call_no_competency_but_a_full_sample_key_must_call_all_six(tmp_path, monkeypatch):
+    from coachkit import library
+
+    full = Session("x", "Full", "full", "PCC", (), "career", TALK, _full_key("PCC"))
+    assert write_session(full, tmp_path / "own" / "zz-own", consent="fictional").key.competencies == {}
+    samples = tmp_path / "samples"
+    write_session(full, samples / "zz-sample", consent="fictional")
+    monkeypatch.setattr(library, "_checkout_dir", lambda: samples)
+    [problem] = validate_paths([samples / "zz-sample"])
+    assert "calls all six competencies" in problem.reason and "missing: 3, 4, 5, 6, 7, 8" in problem.reason
+    assert problem.line == _line((samples / "zz-sample" / "session.yaml").read_text(), "key:") + 1
+
+
+# ---------------------------------------------------------------------------------- key versions (issue 15)
+
+
+def test_older_key_versions_are_kept_and_loaded_by_number(tmp_path, monkeypatch):
+    from coachkit.library import key_versions, sessions
+
+    lib = tmp_path / "lib"
+    monkeypatch.setenv("COACHKIT_LIBRARY", str(lib))
+    key = AnswerKey("PCC", "Clear.", 1, {"3.1": Decision(True, ("u1",), "Asks for the outcome."),
+                                         "4.1": Decision(True, ("u7",), "Names her work.")})
+    first = write_session(Session("x", "Maya", "excerpt", "PCC", ("3.1", "4.1"), "career", TALK, key), lib / "zz-v",
+                          consent="fictional")
+    revised = first.with_key(AnswerKey("PCC", "Clear.", 2, {**first.key.decisions, "4.1": Decision(False, (), "Only praise.", ("u7",))}))
+    write_session(revised, lib / "zz-v", consent="fictional", overwrite=True)
+    assert (lib / "zz-v" / "versions" / "1" / "session.yaml").is_file()
+    assert load_session("zz-v").key.version == 2 and load_session("zz-v").key.decisions["4.1"].evidenced is False
+    old = load_session("zz-v", version=1)
+    assert old.id == "zz-v" and old.key.version == 1 and old.key.decisions["4.1"].evidenced is True
+    assert load_session("zz-v", version=2).key.version == 2
+    assert key_versions("zz-v") == (1, 2)
+    with pytest.raises(CoachkitError, match="has no key version 7: the versions there are 1, 2"):
+        load_session("zz-v", version=7)
+    assert [s.id for s in sessions()] == ["zz-v"]  # the index ignores versions/
+    assert validate_paths([lib]) == []
+    broken = lib / "zz-v" / "versions" / "1" / "session.yaml"
+    broken.write_text(broken.read_text().replace("version: 1", "version: 3"))
+    assert any("versions/1 must have version: 1" in p.reason for p in validate_paths([lib]))
+
+
+# --------------------------------------------------------------------------------------- aliases (issue 15)
+
+
+def test_an_old_id_loads_the_session_under_its_new_id(tmp_path, monkeypatch):
+    from coachkit.library import aliases, canonical_id, sessions
+
+    lib = tmp_path / "lib"
+    _session(lib, "zz-new-name")
+    (lib / "aliases.yaml").write_text("format: coachkit-aliases/1\naliases:\n  zz-old-name-pcc: zz-new-name\n")
+    monkeypatch.setenv("COACHKIT_LIBRARY", str(lib))
+    assert aliases() == {"zz-old-name-pcc": "zz-new-name"} and canonical_id("zz-old-name-pcc") == "zz-new-name"
+    assert load_session("zz-old-name-pcc").id == "zz-new-name"
+    assert [s.id for s in sessions(ids=["zz-old-name-pcc"])] == ["zz-new-name"]
+    (lib / "aliases.yaml").write_text("format: coachkit-aliases/1\naliases:\n  a-old: b-mid\n  b-mid: zz-new-name\n")
+    with pytest.raises(FormatError, match=r"aliases\.yaml:3: the alias a-old -> b-mid points at another alias"):
+        aliases()
+    (lib / "aliases.yaml").write_text("format: coachkit-aliases/1\naliases:\n  Not An Id: zz-new-name\n")
+    with pytest.raises(FormatError, match=r"aliases\.yaml:3: an alias maps one session id to another"):
+        aliases()
+
+
+# ------------------------------------------------------------------------ one broken session (issue 15)
+
+
+def test_one_broken_session_is_skipped_and_named_never_hiding_the_library(tmp_path, monkeypatch):
+    from coachkit.library import problems, sessions
+
+    lib = tmp_path / "lib"
+    _session(lib, "zz-good")
+    _session(lib, "zz-broken", yaml=YAML.replace("kind: excerpt", "kind: snippet"))
+    monkeypatch.setenv("COACHKIT_LIBRARY", str(lib))
+    found = sessions()
+    assert [s.id for s in found] == ["zz-good"]
+    [problem] = found.problems
+    assert Path(problem.path).parent.name == "zz-broken" and "unknown kind 'snippet'" in problem.reason
+    table = list_sessions()
+    assert list(table["id"]) == ["zz-good"] and len(table.attrs["problems"]) == 1
+    assert "zz-broken" in table.attrs["problems"][0] and "unknown kind" in table.attrs["problems"][0]
+    assert len(problems()) == 1
+    with pytest.raises(FormatError, match="unknown kind"):
+        load_session("zz-broken")  # asked for by name, it still says what is wrong
+
+
+# --------------------------------------------------------------------- reserved check sessions (issue 17)
+
+
+def test_check_sessions_are_left_out_of_every_list_but_load_by_id_and_form(tmp_path, monkeypatch):
+    from coachkit.library import check_forms, scenario_sessions, sessions
+
+    lib, own = tmp_path / "lib", tmp_path / "own"
+    _session(lib, "zz-practice")
+    check = YAML.replace("consent: fictional\n", "consent: fictional\nuse: check\nform: A\n")
+    _session(lib, "zz-check-a1", yaml=check)
+    _session(lib, "zz-check-a2", yaml=check.replace("kind: excerpt", "kind: excerpt"))
+    _session(own, "zz-private-f1", yaml=check.replace("form: A", "form: F"))
+    _session(own, "zz-clash", yaml=check)  # form A lives in the other folder: not mixed in
+    monkeypatch.setenv("COACHKIT_LIBRARY", os.pathsep.join([str(lib), str(own)]))
+    assert [s.id for s in sessions()] == ["zz-practice"]
+    assert list(list_sessions()["id"]) == ["zz-practice"]
+    assert [s.id for s in sessions(ids=["zz-check-a1"])] == []
+    assert scenario_sessions("maya-promotion") == ()  # excerpts only here; check sessions never
+    s = load_session("zz-check-a1")
+    assert (s.meta["use"], s.meta["form"]) == ("check", "A")
+    forms = check_forms()
+    assert {f: [s.id for s in group] for f, group in forms.items()} == {
+        "A": ["zz-check-a1", "zz-check-a2"], "F": ["zz-private-f1"],
+    }
+    assert sorted(s.id for s in sessions(include_check=True)) == [
+        "zz-check-a1", "zz-check-a2", "zz-clash", "zz-practice", "zz-private-f1",
+    ]
+    bad = _session(tmp_path / "bad", "zz-bad", yaml=YAML.replace("consent: fictional\n", "consent: fictional\nform: A\n"))
+    assert any("only a check session has a form" in p.reason for p in validate_paths([bad]))
+    bad2 = _session(tmp_path / "bad2", "zz-bad2", yaml=YAML.replace("consent: fictional\n", "consent: fictional\nuse: exam\n"))
+    assert any("unknown use 'exam'" in p.reason for p in validate_paths([bad2]))
+
+
+def test_scenario_sessions_come_from_below_the_standard_up_to_mcc(tmp_path, monkeypatch):
+    from coachkit.library import scenario_sessions
+
+    lib = tmp_path / "lib"
+    monkeypatch.setenv("COACHKIT_LIBRARY", str(lib))
+    for sid, level in (("zz-m", "MCC"), ("zz-a", "ACC"), ("zz-p", "PCC"), ("zz-b", "below")):
+        s = Session("x", f"Maya {sid}", "full", level, (), "career", TALK, _full_key(level))
+        write_session(s, lib / sid, consent="fictional", scenario="maya")
+    assert [s.level for s in scenario_sessions("maya")] == ["below", "ACC", "PCC", "MCC"]
+    assert scenario_sessions("nobody") == ()
+
+
+def test_listing_a_folder_for_the_key_editor_changes_no_environment(tmp_path, monkeypatch):
+    from coachkit.authoring import KeyDraft
+
+    monkeypatch.delenv("COACHKIT_LIBRARY", raising=False)
+    folder = _session(tmp_path / "mine", "zz-mine")
+    draft = KeyDraft.__new__(KeyDraft)
+    draft.title = "zz mine"
+    before = dict(os.environ)
+    row = draft.listing(tmp_path / "mine")
+    assert list(row["id"]) == ["zz-mine"] and dict(os.environ) == before and folder.is_dir()
+
+
+def test_a_full_disk_while_writing_is_one_plain_line_and_leaves_nothing_behind(tmp_path, monkeypatch):
+    import errno
+    import pathlib
+
+    def full(self, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pathlib.Path, "write_text", full)
+    with pytest.raises(CoachkitError, match=r"not written: .*zz-full-disk could not be written \(No space left on device\)"):
+        write_session(Session("x", "t", "full", None, (), "career", TALK), tmp_path / "zz-full-disk", consent="fictional")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_written_sessions_keep_use_form_and_the_overlap_flag(tmp_path):
+    meta = {"use": "check", "form": "B", "timing_shows_overlaps": "true", "scenario": "maya"}
+    s = Session("x", "t", "full", None, (), "career", TALK, meta=meta)
+    loaded = write_session(s, tmp_path / "zz-meta", consent="fictional")
+    assert {k: loaded.meta[k] for k in meta} == meta
+    text = (tmp_path / "zz-meta" / "session.yaml").read_text()
+    assert "use: check" in text and "form: B" in text and "timing_shows_overlaps: true" in text

@@ -101,3 +101,26 @@ def test_metrics_on_the_command_line(tmp_path):
     assert "client" in table.stdout.lower() and table.returncode == 0
     unknown = _cli("metrics", ROOT_FIXTURE, "--coach", "Nobody")
     assert unknown.returncode != 0 and "Jordan Lee" in unknown.stderr and "Traceback" not in unknown.stderr
+
+
+def test_the_shipped_library_lists_with_no_problem_and_every_old_id_resolves():
+    from coachkit import library
+
+    found = library.sessions()
+    assert found and not found.problems, "\n".join(map(str, found.problems))
+    ids = {s.id for s in found}
+    for old, new in library.aliases().items():
+        assert new in ids, f"aliases.yaml maps {old} to {new}, which is not in the library"
+        assert library.load_session(old).id == new
+
+
+def test_a_scenario_coached_at_several_levels_comes_in_level_order():
+    from coachkit import library
+    from coachkit.model import LEVEL_ORDER
+
+    scenarios = {s.meta["scenario"] for s in library.sessions(kind="full") if s.meta.get("scenario")}
+    assert scenarios
+    for scenario in scenarios:
+        trio = library.scenario_sessions(scenario)
+        assert len(trio) >= 2 and all(s.meta["scenario"] == scenario for s in trio)
+        assert [LEVEL_ORDER.index(s.level) for s in trio] == sorted(LEVEL_ORDER.index(s.level) for s in trio)
