@@ -21,7 +21,7 @@ _LAYER_LIST = [
     ("errors", "model", "_files", "settings"),
     # 1 the marker framework and the file readers (transcripts, session folders, the library)
     ("_yamlio", "framework", "transcripts", "_vtt", "_srt", "_textformats", "_plain", "_docx", "_readers",
-     "_speakers", "_questions", "session_files", "library", "redaction"),
+     "_speakers", "_questions", "session_files", "_session_key", "_session_write", "library", "redaction"),
     # 2 analysis and storage, side by side
     ("metrics", "agreement", "scoring", "compare", "calibration_core", "group", "check", "drill",
      "store", "_sqlite", "_pg", "_backend", "exports"),
