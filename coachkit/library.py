@@ -50,6 +50,8 @@ __all__ = [
     "write_session",
     "import_transcript",
     "library_roots",
+    "aliases",
+    "canonical_id",
 ]
 
 #: The format string every ``session.yaml`` starts with.
@@ -170,6 +172,42 @@ def _index() -> dict[str, tuple[Path, str]]:
                 )
             found[sid] = (folder, label)
     return found
+
+
+#: The file in a library folder that maps old session ids to current ones.
+ALIASES_FILE = "aliases.yaml"
+
+
+def aliases() -> dict[str, str]:
+    """Old session id -> current id, from ``aliases.yaml`` in each library folder (the sample library's
+    ids once ended in the level, which gave it away; sheets and exports made under an old id still resolve).
+    """
+    import yaml
+
+    from ._files import DATA_FILE_LIMIT, read_bounded
+
+    found: dict[str, str] = {}
+    for _, root in library_roots():
+        path = root / ALIASES_FILE
+        if not path.is_file():
+            continue
+        data = yaml.safe_load(read_bounded(path, DATA_FILE_LIMIT, "alias file").decode("utf-8"))
+        mapping = data.get("aliases") if isinstance(data, dict) else None
+        if not isinstance(mapping, dict):
+            raise FormatError(path, None, "an alias file maps old ids to new ones under 'aliases:'")
+        for old, new in mapping.items():
+            if isinstance(old, str) and isinstance(new, str):
+                found.setdefault(old, new)
+    return found
+
+
+def canonical_id(session_id: str) -> str:
+    """The current id of a session: an old id from :func:`aliases` becomes its new one; any other id is returned as is.
+
+    >>> canonical_id("no-such-alias")
+    'no-such-alias'
+    """
+    return aliases().get(session_id, session_id)
 
 
 def _unknown_id(sid: str, ids: Iterable[str]) -> CoachkitError:

@@ -308,6 +308,11 @@ class RatingSheet:
     comments: str = ""
     competency_calls: dict[int, str] = field(default_factory=dict)
     key_version: int | None = None
+    #: Set by the store on reading, never by the learner (and not part of to_dict): the database role that
+    #: wrote the sheet, when the store can vouch for it (cohort mode), else ''; ``imported`` is True for a
+    #: sheet that arrived in an export file (its rater id is only what the file says).
+    owner: str = field(default="", compare=False)
+    imported: bool = field(default=False, compare=False)
 
     def __post_init__(self):
         if not isinstance(self.session_id, str) or not self.session_id.strip():
