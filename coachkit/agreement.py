@@ -40,6 +40,8 @@ import math
 from collections.abc import Sequence
 from typing import Literal
 
+import numpy as np
+
 from .errors import CoachkitError
 from .model import LEVEL_ORDER
 
@@ -112,8 +114,6 @@ def agreement_band(value: float) -> str:
 
 def _weight_matrix(q: int, weights: str):
     """Agreement weights as whole numbers, and their maximum (so the kernel stays in integers)."""
-    import numpy as np
-
     if weights == "none":
         return np.eye(q, dtype=np.int64), 1
     if weights == "linear":
@@ -136,8 +136,6 @@ def coefficients(tables, weights: Weights = "none") -> dict:
     >>> r["n"].tolist(), r["kappa"].round(3).tolist(), r["ac1"].round(3).tolist()
     ([50, 3], [0.4, nan], [0.406, 1.0])
     """
-    import numpy as np
-
     t = np.asarray(tables)
     if t.ndim < 2 or t.shape[-1] != t.shape[-2] or t.shape[-1] < 2:
         raise CoachkitError(f"agreement needs square tables of counts (2 or more categories); got shape {t.shape}")
@@ -176,8 +174,6 @@ def coefficients(tables, weights: Weights = "none") -> dict:
 
 def stats_from_table(table, weights: Weights = "none") -> dict:
     """:func:`coefficients` for one table, as plain floats with ``notes`` saying why a value is NaN."""
-    import numpy as np
-
     t = np.asarray(table)
     if t.ndim != 2:
         raise CoachkitError(f"one table of counts (rows x columns) is needed; got shape {t.shape}")
@@ -205,8 +201,6 @@ def binary_table(first: Sequence[bool], second: Sequence[bool]):
     >>> binary_table([True, True, False], [True, False, False]).tolist()
     [[1, 1], [0, 1]]
     """
-    import numpy as np
-
     if len(first) != len(second):
         raise CoachkitError(f"the two raters rated {len(first)} and {len(second)} items: they must match")
     a = np.fromiter((bool(x) for x in first), dtype=bool, count=len(first))
@@ -245,8 +239,6 @@ def confusion_table(first: Sequence, second: Sequence, categories: Sequence = LE
     >>> confusion_table(["PCC", "ACC"], ["PCC", "PCC"]).tolist()
     [[0, 0, 0, 0], [0, 0, 1, 0], [0, 0, 1, 0], [0, 0, 0, 0]]
     """
-    import numpy as np
-
     if len(first) != len(second):
         raise CoachkitError(f"the two raters made {len(first)} and {len(second)} calls: they must match")
     where = {c: i for i, c in enumerate(categories)}
@@ -292,8 +284,6 @@ def fleiss_kappa(counts) -> float:
     >>> round(fleiss_kappa(table), 3)
     0.21
     """
-    import numpy as np
-
     try:
         table = np.asarray(counts, dtype=float)
     except (TypeError, ValueError):
