@@ -38,6 +38,8 @@ __all__ = [
     "scale",
     "observation_report",
     "competency_review",
+    "write_html",
+    "html_page",
     "read_observation",
 ]
 
@@ -172,7 +174,8 @@ def _data_block(data: dict) -> str:
     return f'<script type="application/json" id="{_DATA_ID}">{text}</script>'
 
 
-def _write(path, html: str) -> Path:
+def write_html(path, html: str) -> Path:
+    """Write a self-contained HTML file atomically (its name must end in .html); returns the path."""
     target = Path(path).expanduser()
     if target.suffix.lower() not in (".html", ".htm"):
         raise CoachkitError(f"a report is an HTML file: its name must end in .html, not {target.name!r}")
@@ -186,7 +189,8 @@ def _write(path, html: str) -> Path:
     return target
 
 
-def _page(title: str, body: str) -> str:
+def html_page(title: str, body: str) -> str:
+    """A whole self-contained page around ``body`` (the kit's report style; no external requests)."""
     return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{esc(title)}</title>"
             f"<meta name='viewport' content='width=device-width, initial-scale=1'><style>{_CSS}</style></head>"
             f"<body>{body}</body></html>\n")
@@ -303,7 +307,7 @@ def observation_report(
         "summary": summary.strip(),
         "sheet": sheet.to_dict(),
     }))
-    return _write(path, _page(f"Session observation: {session.title}", "".join(parts)))
+    return write_html(path, html_page(f"Session observation: {session.title}", "".join(parts)))
 
 
 # ---------------------------------------------------------------------------------------------- review
@@ -407,4 +411,4 @@ def competency_review(
         f"<h2>Competencies, session by session</h2>{table}<h2>Markers across the sessions</h2>{focus}{markers}"
         f"<h2>Strengths and development points</h2>{''.join(notes)}"
     )
-    return _write(path, _page("Competency review", body))
+    return write_html(path, html_page("Competency review", body))
