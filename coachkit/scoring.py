@@ -395,7 +395,7 @@ def compare(sheet: RatingSheet, session: Session) -> Comparison:
 
     comp_rows = _competency_rows(sheet, session, competency_names, index)
     competency_table = pd.DataFrame(comp_rows, columns=COMPETENCY_COLUMNS)
-    competency_table["learner"] = competency_table["learner"].astype(object)
+    competency_table["learner"] = pd.Series([r["learner"] for r in comp_rows], dtype=object)
     called = [r for r in comp_rows if r["learner"] is not None]
     c_exact = sum(r["exact"] for r in called) / len(called) if called else math.nan
     c_within = sum(r["within_one"] for r in called) / len(called) if called else math.nan
