@@ -328,6 +328,10 @@ _SUMMARY_COLUMNS = [
 ]
 
 
+def _newest_first(sheet: RatingSheet) -> tuple:
+    return (sheet.updated, sheet.created, sheet.id)
+
+
 def _who(sheet: RatingSheet) -> tuple[str, str]:
     """Who a sheet counts for: ("owner", database role) when the store vouches for it (cohort mode),
     ("imported", rater id) for a sheet that came in an export file, else ("rater", rater id)."""
@@ -343,7 +347,7 @@ def _group_sheets(
 ) -> tuple[list[RatingSheet], list[str], list[dict]]:
     """The sheets of ``session``, the latest attempt per participant (one per owner where the store vouches
     for identity), notes on what was left out, and one dict per participant: who, name, imported."""
-    if isinstance(sheets, GroupRatings):
+    if isinstance(getattr(sheets, "sheets", None), list):  # a GroupRatings (as the loaders return)
         sheets = sheets.sheets
     if not isinstance(session, Session):
         raise CoachkitError(f"the group is compared with a Session, not {type(session).__name__}")
@@ -363,11 +367,11 @@ def _group_sheets(
     best: dict[tuple[str, str], RatingSheet] = {}
     versions: dict[str, RatingSheet] = {}
     for s in mine:  # one attempt exported twice: its newest version
-        if s.id not in versions or _attempt_order(s) > _attempt_order(versions[s.id]):
+        if s.id not in versions or _newest_first(s) > _newest_first(versions[s.id]):
             versions[s.id] = s
     for s in versions.values():
         k = _who(s)
-        if k not in best or _attempt_order(s) > _attempt_order(best[k]):
+        if k not in best or _newest_first(s) > _newest_first(best[k]):
             best[k] = s
     kept = list(best.values())
     replaced = len(versions) - len(kept)

@@ -28,7 +28,7 @@ from coachkit.agreement import BAND_SOURCE, agreement_band, agreement_stats
 from coachkit.errors import CoachkitError
 from coachkit.frames import agreement_by, compare_frame
 from coachkit.model import AnswerKey, Decision, RatingSheet, Session, Utterance
-from coachkit.progress import calibration
+from coachkit.convenience import calibration
 from coachkit.scoring import compare, offered_markers
 
 
@@ -555,7 +555,7 @@ def test_compare_is_pure_and_reports_the_key_version():
 
 
 def test_calibration_compares_each_attempt_with_its_own_key_version_and_says_when_a_session_was_revised():
-    from coachkit.calibrate import calibration as analyse
+    from coachkit.calibration_core import calibration as analyse
 
     old = _with_competencies(_session(version=1), {4: "PCC"})
     new_decisions = dict(old.key.decisions)
@@ -578,7 +578,7 @@ def test_calibration_compares_each_attempt_with_its_own_key_version_and_says_whe
 
 
 def test_the_analysis_calibration_loads_nothing():
-    from coachkit.calibrate import calibration as analyse
+    from coachkit.calibration_core import calibration as analyse
 
     cal = analyse([_sheet("not-given", marks={"4.1": True})], [])
     assert cal.history.empty and any("not found" in n for n in cal.notes)
@@ -609,7 +609,7 @@ def test_the_convenience_calibration_loads_the_sheet_version_and_falls_back_grac
 
 
 def test_practise_next_comes_from_real_misses_only_with_the_excerpt_to_open():
-    from coachkit.calibrate import calibration as analyse
+    from coachkit.calibration_core import calibration as analyse
 
     full = _session("full1")
     ex_42 = _session("ex-42", decisions={"4.2": Decision(False, ())}, kind="excerpt", focus=("4.2",))

@@ -2,7 +2,7 @@
 
 This is the layer above the analysis: it loads each sheet's session from the library (in the key
 version the sheet was compared against, when that version is kept) and the library's excerpts for the
-practise-next list, then hands everything to :func:`coachkit.calibrate.calibration`, which loads nothing.
+practise-next list, then hands everything to :func:`coachkit.calibration_core.calibration`, which loads nothing.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable
 
-from .calibrate import Calibration
-from .calibrate import calibration as _analyse
+from .calibration_core import Calibration
+from .calibration_core import calibration as _analyse
 from .errors import CoachkitError
 from .model import RatingSheet, Session
 
@@ -58,7 +58,7 @@ def calibration(
 
     Sessions are taken from ``sessions`` first, then loaded through ``load`` (default: the library's
     ``load_session``), each in the key version its sheet was compared against. Without ``sessions`` the
-    library's excerpts are loaded too, for the practise-next list. See :class:`coachkit.calibrate.Calibration`.
+    library's excerpts are loaded too, for the practise-next list. See :class:`coachkit.calibration_core.Calibration`.
     """
     sheets = list(sheets)
     for sheet in sheets:

@@ -2,7 +2,7 @@
 sessions revised since an attempt, and what to practise next.
 
 Analysis only: :func:`calibration` takes the sessions as arguments and loads nothing. The public
-``ck.calibration(sheets)`` (:func:`coachkit.progress.calibration`) loads each sheet's session from the
+``ck.calibration(sheets)`` (:func:`coachkit.convenience.calibration`) loads each sheet's session from the
 library, in the key version the sheet was compared against, and hands over to this one.
 
 >>> calibration([], []).band
