@@ -25,10 +25,10 @@ from hypothesis import strategies as st
 from sklearn.metrics import cohen_kappa_score
 
 from coachkit.agreement import BAND_SOURCE, agreement_band, agreement_stats
+from coachkit.convenience import calibration
 from coachkit.errors import CoachkitError
 from coachkit.frames import agreement_by, compare_frame
 from coachkit.model import AnswerKey, Decision, RatingSheet, Session, Utterance
-from coachkit.convenience import calibration
 from coachkit.scoring import compare, offered_markers
 
 
