@@ -68,6 +68,7 @@ _EXPORTS = {
     "CheckResult": "check",
     "lean_profile": "check",
     "next_check": "check",
+    "group_check_summary": "check",
     "check_report": "check_record",
     "observation_report": "report",
     "competency_review": "report",

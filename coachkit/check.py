@@ -45,6 +45,7 @@ __all__ = [
     "next_check",
     "simulate",
     "strategy_sheets",
+    "group_check_summary",
 ]
 
 # ------------------------------------------------------------------------------------------- the attempt
@@ -55,9 +56,11 @@ def form_sessions(form: str, sessions: Iterable[Session] | None = None) -> tuple
     if not isinstance(form, str) or not form.strip():
         raise CoachkitError("a check form is named by its letter, e.g. 'A'")
     if sessions is None:
-        from .library import check_forms
+        from . import library
 
-        forms = check_forms()
+        if not hasattr(library, "check_forms"):
+            raise CoachkitError("this library has no check forms yet: pass the form's sessions")
+        forms = library.check_forms()
         if form not in forms:
             raise CoachkitError(f"no check form {form[:20]!r}: the forms are {', '.join(sorted(forms)) or 'none'}")
         sessions = forms[form]
@@ -371,6 +374,39 @@ def lean_profile(sheets: Iterable[RatingSheet], sessions: Iterable[Session], rul
             "difference": diff, "sentence": sentence, "markers": markers,
         })
     return pd.DataFrame(rows, columns=PROFILE_COLUMNS)
+
+
+GROUP_CHECK_COLUMNS = ["participant", "form", "passed", "vouched_for", "complete", "A", "K", "C", "W", "leans"]
+
+
+def group_check_summary(
+    results: Iterable[tuple[CheckAttempt, CheckResult]], show_names: bool = False
+) -> pd.DataFrame:
+    """The facilitator's view of the group's check results: one row per attempt (pass or not, the four
+    figures, the clear leans of the profile). Anonymous unless ``show_names`` (as lesson 07's dashboard):
+    participants are numbered in a fixed order. ``vouched_for`` is False for a result that arrived as an
+    imported file.
+    """
+    import pandas as pd  # heavy: loaded only when the table is built
+
+    pairs = sorted(results, key=lambda p: (p[0].rater_id or p[0].rater, p[0].form, p[0].started))
+    numbers: dict[str, int] = {}
+    rows = []
+    for attempt, result in pairs:
+        if not isinstance(attempt, CheckAttempt) or not isinstance(result, CheckResult):
+            raise CoachkitError("a group's check results are (CheckAttempt, CheckResult) pairs")
+        who = attempt.rater_id or attempt.rater
+        numbers.setdefault(who, len(numbers) + 1)
+        leans = [
+            f"{r['competency']}: {r['sentence']}" for r in result.profile.to_dict("records")
+            if r["sentence"] != "no clear lean"
+        ]
+        rows.append({
+            "participant": attempt.rater if show_names else f"participant {numbers[who]}",
+            "form": attempt.form, "passed": result.passed, "vouched_for": not result.imported,
+            "complete": result.complete, **result.values, "leans": "; ".join(leans) or "no clear lean",
+        })
+    return pd.DataFrame(rows, columns=GROUP_CHECK_COLUMNS)
 
 
 # --------------------------------------------------------------------------------------- what comes next

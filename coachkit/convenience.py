@@ -14,8 +14,9 @@ from .calibration_core import Calibration
 from .calibration_core import calibration as _analyse
 from .errors import CoachkitError
 from .model import RatingSheet, Session
+from .scoring import Comparison, compare
 
-__all__ = ["calibration", "load_version"]
+__all__ = ["calibration", "compare_and_record", "load_version"]
 
 
 def _accepts_version(load: Callable) -> bool:
@@ -107,3 +108,19 @@ def calibration(
     result = _analyse([s for s in sheets if newest_of.get(s.session_id) is not None], found, practise)
     result.notes[:0] = notes
     return result
+
+
+def compare_and_record(sheet: RatingSheet, session: Session) -> Comparison:
+    """Compare (:func:`coachkit.scoring.compare`, which is pure) and record on the sheet the key version it
+    was compared against (``sheet.key_version``), so a later revision of the key can be told apart.
+
+    >>> from coachkit.model import AnswerKey, Decision, Utterance
+    >>> s = Session("d", "D", "excerpt", None, ("4.1",), "", (Utterance("u1", "coach", "S", None, None, "hi"),),
+    ...             AnswerKey("PCC", "", 5, {"4.1": Decision(True, ("u1",))}))
+    >>> sheet = RatingSheet("d", "ana", rater_id="r1")
+    >>> compare_and_record(sheet, s).key_version, sheet.key_version
+    (5, 5)
+    """
+    comparison = compare(sheet, session)
+    sheet.key_version = comparison.key_version
+    return comparison

@@ -230,3 +230,37 @@ def test_scoring_an_incomplete_attempt_counts_the_missing_sessions_against_it():
     result = score_check(attempt, _perfect(sessions)[:3], sessions)
     assert not result.complete and not result.passed
     assert any("have no ratings" in n for n in result.notes)
+
+
+def test_the_facilitator_sees_the_groups_results_anonymously_unless_names_are_shown():
+    from coachkit.check import group_check_summary
+
+    sessions = FORMS["A"]
+    a = start_check("Ana", "A", sessions, rater_id="r-ana")
+    b = start_check("Ben", "A", sessions, rater_id="r-ben")
+    b.imported = True
+    pairs = [(a, score_check(a, _perfect(sessions), sessions)),
+             (b, score_check(b, strategy_sheets("tick-all", sessions), sessions))]
+    t = group_check_summary(pairs)
+    assert list(t["participant"]) == ["participant 1", "participant 2"] and "Ana" not in t.to_string()
+    assert list(t["passed"]) == [True, False] and list(t["vouched_for"]) == [True, False]
+    assert list(group_check_summary(pairs, show_names=True)["participant"]) == ["Ana", "Ben"]
+
+
+def test_without_library_forms_a_clear_error_names_what_to_do(monkeypatch):
+    import coachkit.library as library
+
+    monkeypatch.delattr(library, "check_forms", raising=False)
+    with pytest.raises(CoachkitError, match="no check forms"):
+        start_check("Ana", "A")
+
+
+def test_forms_come_from_the_library_when_not_handed_over(monkeypatch):
+    import coachkit.library as library
+
+    monkeypatch.setattr(library, "check_forms", lambda: {"A": FORMS["A"], "B": FORMS["B"]}, raising=False)
+    attempt = start_check("Ana", "B")
+    assert attempt.draw == start_check("Ana", "B", FORMS["B"]).draw
+    assert score_check(attempt, _perfect(FORMS["B"]), None).passed
+    with pytest.raises(CoachkitError, match="no check form 'C'"):
+        start_check("Ana", "C")
