@@ -620,3 +620,20 @@ def test_practise_next_comes_from_real_misses_only_with_the_excerpt_to_open():
     p = cal.practise_next
     assert list(p["session_id"]) == ["ex-42"]  # not 3.1 (agreed) nor 6.6 (unsure is not a miss)
     assert p["markers"].iloc[0] == "4.2" and "4.2" in p["reason"].iloc[0]
+
+
+def test_competency_calls_over_time_plots_the_attempts_with_calls():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from coachkit.calibration_core import calibration as analyse
+    from coachkit.plots import competency_calls_over_time
+
+    s = _with_competencies(_session(), {4: "PCC", 6: "MCC"})
+    first = _sheet(marks={"3.1": True}, when="2026-01-01T10:00:00+00:00")
+    first.call_competency(4, "PCC")
+    first.call_competency(6, "ACC")
+    second = _sheet(marks={"3.1": True}, when="2026-01-02T10:00:00+00:00")  # no calls: left out of the plot
+    fig = competency_calls_over_time(analyse([first, second], [s]).history)
+    within, exact = (list(line.get_ydata()) for line in fig.axes[0].lines)
+    assert within == [0.5] and exact == [0.5]
