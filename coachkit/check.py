@@ -136,7 +136,7 @@ class CheckResult:
     def __str__(self) -> str:
         verdict = "PASS" if self.passed else "NOT YET"
         v = ", ".join(f"{k} {self.values[k]:.2f} (needs {self.thresholds[k]:.2f})" for k in ("A", "K", "C", "W"))
-        text = f"Form {self.form}: {verdict}. {v}. {NOT_ICF}"
+        text = f"Form {self.form}: {verdict}. {v}.\nRule: {self.formula}\n{NOT_ICF}"
         if self.imported:
             text += " Imported result: not vouched for."
         return text
@@ -230,12 +230,18 @@ def score_check(
     """Score an attempt: pass or fail recomputed from the sheets against the form's keys with ``rule``
     (a :class:`CheckRule`, a rule file path, or None for the kit's rule). A value that cannot be computed
     (NaN: e.g. a form without competency calls, or kappa undefined) does not meet its bar. ``practice``
-    gives the excerpts the deciding markers point to (default: none named; the lesson passes the library's).
+    gives the excerpts the deciding markers point to (default: the library's excerpts when the form comes
+    from the library, else none).
     """
     if not isinstance(attempt, CheckAttempt):
         raise CoachkitError(f"score_check needs a CheckAttempt, not {type(attempt).__name__}")
     rule = resolve_rule(rule)
+    from_library = sessions is None
     found = {s.id: s for s in form_sessions(attempt.form, sessions)}
+    if practice is None and from_library:
+        from .library import sessions as library_sessions
+
+        practice = library_sessions(kind="excerpt")
     missing = [sid for sid in attempt.draw if sid not in found]
     if missing:
         raise CoachkitError(f"the form's sessions do not include {missing[0][:60]!r} of this attempt")
