@@ -493,8 +493,9 @@ def strategy_sheets(strategy: str, sessions: Sequence[Session], rater: str = "st
     """Sheets a shortcut strategy would fill in, to test that the rule fails it on every form:
 
     - ``"level-only"``: guess each full session's level right, then answer every marker as most sessions of
-      that level on the form do (the other sessions of the same level; a tie counts as heard), every
-      competency at the session's level, and excerpts as "heard";
+      that level on the form do (the other sessions of the same level; a tie counts as heard; with no other
+      session of that level, heard at PCC and MCC, not heard below), every competency at the session's
+      level, and excerpts as "heard";
     - ``"tick-all"``: every marker heard, every level call and competency call MCC;
     - ``"all-PCC"``: every marker heard, every level call and competency call PCC.
     """
