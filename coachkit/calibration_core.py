@@ -24,7 +24,7 @@ from .scoring import OUTCOMES, Comparison, compare
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["Calibration", "calibration", "HISTORY_COLUMNS", "PRACTISE_COLUMNS"]
+__all__ = ["Calibration", "calibration", "practise_for", "HISTORY_COLUMNS", "PRACTISE_COLUMNS"]
 
 #: The columns of :attr:`Calibration.history`.
 HISTORY_COLUMNS = [
@@ -276,3 +276,22 @@ def _practise_next(bias, excerpts: list[Session], comparisons, limit: int) -> pd
         )
     rows.sort(key=lambda r: (-r["miss_rate"], r["attempts"], r["session_id"]))
     return pd.DataFrame(rows[:limit], columns=PRACTISE_COLUMNS)
+
+
+def practise_for(comparison: Comparison, excerpts: Iterable[Session], limit: int = 3) -> list[dict]:
+    """After one comparison: an excerpt to open for each marker the learner really got wrong (over- or
+    under-credited; unsure is not a miss), taken from ``excerpts`` (the one whose focus is narrowest first).
+    Each item: marker, outcome, session_id (the excerpt to open), title.
+    """
+    pool = sorted(
+        (s for s in excerpts if isinstance(s, Session) and s.kind == "excerpt" and s.id != comparison.session_id),
+        key=lambda s: (len(s.focus), s.id),
+    )
+    out = []
+    for f in comparison.feedback:
+        match = next((s for s in pool if f.marker in s.focus), None)
+        if match is not None:
+            out.append({"marker": f.marker, "outcome": f.outcome, "session_id": match.id, "title": match.title})
+        if len(out) >= limit:
+            break
+    return out

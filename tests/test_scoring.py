@@ -637,3 +637,13 @@ def test_competency_calls_over_time_plots_the_attempts_with_calls():
     fig = competency_calls_over_time(analyse([first, second], [s]).history)
     within, exact = (list(line.get_ydata()) for line in fig.axes[0].lines)
     assert within == [0.5] and exact == [0.5]
+
+
+def test_practise_for_one_comparison_names_an_excerpt_per_real_miss():
+    from coachkit.calibration_core import practise_for
+
+    ex_42 = _session("ex-42", decisions={"4.2": Decision(False, ())}, kind="excerpt", focus=("4.2",))
+    ex_66 = _session("ex-66", decisions={"6.6": Decision(False, ())}, kind="excerpt", focus=("6.6",))
+    c = compare(_sheet(marks={"4.2": True, "6.6": None, "3.1": True}), _session())
+    assert practise_for(c, [ex_66, ex_42]) == [
+        {"marker": "4.2", "outcome": "over-credit", "session_id": "ex-42", "title": "Session ex-42"}]
