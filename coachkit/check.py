@@ -22,9 +22,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from . import library
 from .agreement import coefficients, confusion_table
 from .check_rule import DEFAULT_RULE, NOT_ICF, CheckRule, load_rule, resolve_rule
 from .errors import CoachkitError
+from .framework import framework
 from .model import LEVEL_ORDER, CheckAttempt, RatingSheet, Session
 from .scoring import offered_markers
 
@@ -56,8 +58,6 @@ def form_sessions(form: str, sessions: Iterable[Session] | None = None) -> tuple
     if not isinstance(form, str) or not form.strip():
         raise CoachkitError("a check form is named by its letter, e.g. 'A'")
     if sessions is None:
-        from . import library
-
         if not hasattr(library, "check_forms"):
             raise CoachkitError("this library has no check forms yet: pass the form's sessions")
         forms = library.check_forms()
@@ -239,9 +239,7 @@ def score_check(
     from_library = sessions is None
     found = {s.id: s for s in form_sessions(attempt.form, sessions)}
     if practice is None and from_library:
-        from .library import sessions as library_sessions
-
-        practice = library_sessions(kind="excerpt")
+        practice = library.sessions(kind="excerpt")
     missing = [sid for sid in attempt.draw if sid not in found]
     if missing:
         raise CoachkitError(f"the form's sessions do not include {missing[0][:60]!r} of this attempt")
@@ -327,8 +325,6 @@ def lean_profile(sheets: Iterable[RatingSheet], sessions: Iterable[Session], rul
     decided differently, with an excerpt to practise it on (from ``practice``) as ``"6.6 (open ex-id)"``.
     """
     import pandas as pd  # heavy: loaded only when the table is built
-
-    from .framework import framework
 
     rule = resolve_rule(rule)
     by_session = {}

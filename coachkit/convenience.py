@@ -10,6 +10,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable
 
+from . import library
 from .calibration_core import Calibration
 from .calibration_core import calibration as _analyse
 from .errors import CoachkitError
@@ -37,7 +38,7 @@ def load_version(session_id: str, version: int | None, load: Callable | None = N
     gives the newest, with a note.
     """
     if load is None:
-        from .library import load_session as load
+        load = library.load_session
     newest = load(session_id)
     if version is None or newest.key is None or newest.key.version == version:
         return newest, None
@@ -73,7 +74,7 @@ def calibration(
     notes: list[str] = []
     from_library = sessions is None and load is None
     if load is None:
-        from .library import load_session as load
+        load = library.load_session
     for sheet in sheets:
         sid = sheet.session_id
         if sid not in newest_of:
@@ -96,9 +97,7 @@ def calibration(
             found.append(older)
     if from_library:
         try:
-            from .library import sessions as library_sessions
-
-            for s in library_sessions(kind="excerpt"):
+            for s in library.sessions(kind="excerpt"):
                 key = (s.id, s.key.version if s.key is not None else 0)
                 if key not in have:
                     have.add(key)

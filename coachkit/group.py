@@ -37,6 +37,7 @@ import numpy as np
 from .agreement import agreement_band, coefficients, confusion_table, fleiss_kappa
 from .errors import CoachkitError
 from .frames import compare_frame
+from .framework import framework
 from .model import LEVEL_ORDER, RatingSheet, Session
 from .scoring import offered_markers
 
@@ -393,8 +394,6 @@ def _group_sheets(
 
 
 def _summary_markers(session: Session) -> list[str]:
-    from .framework import framework
-
     order = framework().marker_ids
     if session.key is not None:
         return offered_markers(session)
@@ -443,8 +442,6 @@ def group_summary(
     [['4.1', 2, 1.0, 1.0], ['6.6', 2, 0.5, 0.5]]
     """
     import pandas as pd  # heavy: loaded only when a table is built
-
-    from .framework import framework
 
     kept, notes, who = _group_sheets(sheets, session, names)
     markers = _summary_markers(session)
@@ -536,8 +533,6 @@ def group_competency_summary(
     ([[4, 2, 1, 1]], [0.5], [1.0])
     """
     import pandas as pd  # heavy: loaded only when a table is built
-
-    from .framework import framework
 
     kept, notes, who = _group_sheets(sheets, session, names)
     calls = dict(session.key.competencies) if session.key is not None else {}
@@ -677,7 +672,7 @@ def group_reliability(sheets: Iterable[RatingSheet] | GroupRatings, session: Ses
         kappa = fleiss_kappa(np.column_stack([not_evidenced, evidenced]))
         values = data[~np.isnan(data)]
         if values.size and np.unique(values).size > 1:
-            import krippendorff
+            import krippendorff  # optional dependency, needed only here
 
             alpha = float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
         else:

@@ -28,6 +28,8 @@ from pathlib import Path
 
 from ._yamlio import check_fields, line_of, load_yaml
 from .errors import CoachkitError, FormatError
+from .framework import framework
+from .metrics import conversation_metrics
 from .model import RatingSheet, Session, check_sheet_for
 from .render import bars_html, esc, metrics_html, quote_html, table_html
 
@@ -153,7 +155,6 @@ def _marker_block(session: Session, marker, mark, kind: str) -> str:
 
 
 def _metrics_html(session: Session) -> str:
-    from .metrics import conversation_metrics
 
     try:
         metrics = conversation_metrics(session)
@@ -224,8 +225,7 @@ def observation_report(
     ``ethics_observed`` is competency 1 (default: the sheet's own). Markers the observer marked not
     evidenced are the missed opportunities, with any lines cited as where they could have been shown.
     """
-    from . import __version__
-    from .framework import framework
+    from . import __version__  # the package's version, set once in __init__
 
     check_sheet_for(sheet, session, "an observation report")
     levels = _check_ratings(ratings)
@@ -234,9 +234,10 @@ def observation_report(
     ethics = sheet.ethics_observed if ethics_observed is None else ethics_observed
     if ethics not in (True, False, None):
         raise CoachkitError("ethics_observed is True (observed), False (not observed) or None (not recorded)")
+    lines = {u.id for u in session.utterances}
     for marker_id, mark in sheet.marks.items():
         for uid in mark.evidence:
-            if uid not in session._index():
+            if uid not in lines:
                 raise CoachkitError(f"marker {marker_id}: {uid!r} is not a line of session '{session.id}'")
 
     fw = framework()
@@ -361,8 +362,6 @@ def competency_review(
     and how many markers were heard; per marker: in how many sessions it was heard; then every strength
     and development point, session by session.
     """
-    from .framework import framework
-
     known = {s.id: s for s in (sessions or ()) if isinstance(s, Session)}
     observations = [_observation_of(item, known) for item in reports_or_sheets]
     if not observations:

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Literal
 
 from .agreement import BAND_SOURCE, EXPLAIN, agreement_band, agreement_stats, weighted_kappa
 from .errors import CoachkitError
+from .framework import framework
 from .model import LEVEL_ORDER, RatingSheet, Session, check_sheet_for
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -254,8 +255,6 @@ def _marker_sort_key(marker_id: str) -> tuple[int, int]:
 
 
 def _titles() -> tuple[dict[str, str], dict[int, str]]:
-    from .framework import framework
-
     fw = framework()
     return {m.id: m.title for m in fw.markers}, {c.number: c.name for c in fw.competencies}
 
