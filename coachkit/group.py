@@ -13,6 +13,7 @@ two people).
 - :func:`group_reliability`: how far the group agrees with itself (Krippendorff's alpha and Fleiss' kappa,
   each with a band in plain words);
 - :func:`fleiss_kappa`: Fleiss' kappa from a table of counts (from :mod:`coachkit.agreement`);
+- the HTML of these tables lives in the render layer (:mod:`coachkit.render_group`); this module builds none;
 - the sources (:class:`FolderSource`, :class:`FileSource`, :class:`StoreSource`) are what a dashboard
   re-reads when the facilitator presses refresh.
 
