@@ -50,7 +50,7 @@ def _median(fn, repeat: int) -> float:
 
 
 def run(repeat: int = 7) -> list[dict]:
-    from coachkit.scoring import agreement_by, compare_frame
+    from coachkit.frames import agreement_by, compare_frame
 
     marks, keys = _frames()
     n = len(marks)

@@ -99,10 +99,10 @@ class RatingController:
 
     def submit(self):
         """Finish the attempt, save it, and compare it with the answer key."""
-        from .scoring import compare
+        from .convenience import compare_and_record
 
         sheet = self._need_sheet()
-        comparison = compare(sheet, self.session)
+        comparison = compare_and_record(sheet, self.session)  # the sheet records the key version
         sheet.finished = True
         self._save()
         return comparison

@@ -6,10 +6,14 @@ with the store's own export reader, reports every file it cannot use by name, an
 participant and session (the latest, by the participant's stable rater id, so two people called Ana stay
 two people).
 
-- :func:`group_summary`: one row per marker, the group's split against the key;
+- :func:`group_summary`: one row per marker, the group's split against the key; raters are counted by the
+  database owner of their sheets where the store vouches for it (cohort mode), imported sheets by their
+  rater id and counted apart as "not vouched for";
+- :func:`group_competency_summary`: one row per competency, the group's level calls against the key's;
 - :func:`group_reliability`: how far the group agrees with itself (Krippendorff's alpha and Fleiss' kappa,
   each with a band in plain words);
-- :func:`fleiss_kappa`: Fleiss' kappa from a table of counts;
+- :func:`fleiss_kappa`: Fleiss' kappa from a table of counts (from :mod:`coachkit.agreement`);
+- the HTML of these tables lives in the render layer (:mod:`coachkit.render_group`); this module builds none;
 - the sources (:class:`FolderSource`, :class:`FileSource`, :class:`StoreSource`) are what a dashboard
   re-reads when the facilitator presses refresh.
 
@@ -29,8 +33,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+import numpy as np
+
+from .agreement import agreement_band, coefficients, confusion_table, fleiss_kappa
 from .errors import CoachkitError
-from .model import RatingSheet, Session
+from .frames import compare_frame
+from .framework import framework
+from .model import LEVEL_ORDER, RatingSheet, Session
+from .scoring import offered_markers
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -48,7 +58,7 @@ __all__ = [
     "load_uploads",
     "latest_attempts",
     "group_summary",
-    "readable_summary",
+    "group_competency_summary",
     "group_reliability",
     "fleiss_kappa",
     "alpha_band",
@@ -320,11 +330,31 @@ _SUMMARY_COLUMNS = [
 ]
 
 
-def _group_sheets(sheets, session: Session) -> tuple[list[RatingSheet], list[str]]:
-    if isinstance(sheets, GroupRatings):
+def _newest_first(sheet: RatingSheet) -> tuple:
+    return (sheet.updated, sheet.created, sheet.id)
+
+
+def _who(sheet: RatingSheet) -> tuple[str, str]:
+    """Who a sheet counts for: ("owner", database role) when the store vouches for it (cohort mode),
+    ("imported", rater id) for a sheet that came in an export file, else ("rater", rater id)."""
+    if sheet.imported:
+        return ("imported", sheet.rater_id)
+    if sheet.owner:
+        return ("owner", sheet.owner)
+    return ("rater", sheet.rater_id)
+
+
+def _group_sheets(
+    sheets, session: Session, names: Mapping[str, str] | None = None
+) -> tuple[list[RatingSheet], list[str], list[dict]]:
+    """The sheets of ``session``, the latest attempt per participant (one per owner where the store vouches
+    for identity), notes on what was left out, and one dict per participant: who, name, imported."""
+    if isinstance(getattr(sheets, "sheets", None), list):  # a GroupRatings (as the loaders return)
         sheets = sheets.sheets
     if not isinstance(session, Session):
         raise CoachkitError(f"the group is compared with a Session, not {type(session).__name__}")
+    if names is not None and not isinstance(names, Mapping):
+        raise CoachkitError(f"names maps a participant's database name to a display name, not {type(names).__name__}")
     notes: list[str] = []
     mine, others = [], 0
     for s in sheets:
@@ -336,18 +366,38 @@ def _group_sheets(sheets, session: Session) -> tuple[list[RatingSheet], list[str
             others += 1
     if others:
         notes.append(f"{others} sheet(s) rate another session and are left out")
-    kept, replaced = latest_attempts(mine)
+    best: dict[tuple[str, str], RatingSheet] = {}
+    versions: dict[str, RatingSheet] = {}
+    for s in mine:  # one attempt exported twice: its newest version
+        if s.id not in versions or _newest_first(s) > _newest_first(versions[s.id]):
+            versions[s.id] = s
+    for s in versions.values():
+        k = _who(s)
+        if k not in best or _newest_first(s) > _newest_first(best[k]):
+            best[k] = s
+    kept = list(best.values())
+    replaced = len(versions) - len(kept)
     if replaced:
         notes.append(f"{replaced} older attempt(s) left out: each participant's latest attempt counts")
-    return kept, notes
+    names = dict(names or {})
+    who = [
+        {
+            "who": k[1],
+            "name": names.get(k[1], s.rater) if k[0] == "owner" else s.rater,
+            "imported": k[0] == "imported",
+        }
+        for k, s in best.items()
+    ]
+    n_imported = sum(w["imported"] for w in who)
+    if n_imported:
+        notes.append(f"{n_imported} sheet(s) arrived as imported files: not vouched for (counted by the rater id they carry)")
+    return kept, notes, who
 
 
 def _summary_markers(session: Session) -> list[str]:
-    from .framework import framework
-
     order = framework().marker_ids
     if session.key is not None:
-        return [m for m in order if m in session.key.decisions]
+        return offered_markers(session)
     return list(session.focus) if session.focus else list(order)
 
 
@@ -356,7 +406,7 @@ def _long_marks(sheets: Sequence[RatingSheet], markers: Sequence[str]):
 
     wanted = set(markers)
     rows = [
-        (s.rater_id, s.session_id, m, mark.evidenced)
+        ("/".join(_who(s)), s.session_id, m, mark.evidenced)
         for s in sheets
         for m, mark in s.marks.items()
         if m in wanted
@@ -366,24 +416,9 @@ def _long_marks(sheets: Sequence[RatingSheet], markers: Sequence[str]):
     return frame
 
 
-def readable_summary(summary: pd.DataFrame):
-    """A group summary as a learner reads it: shares as percentages, the key in words (an HTML table)."""
-    from .render import Html, table_html
-
-    def pct(x):
-        return "" if x is None or x != x else f"{x:.0%}"
-
-    rows = [
-        {"marker": r["marker"], "title": r.get("title", ""), "decided": r["n_raters"], "unsure": r.get("n_unsure", ""),
-         "heard it": pct(r["evidenced_share"]),
-         "assessor": {True: "heard", False: "not heard"}.get(r["assessor"], ""), "agree with key": pct(r["agreement"])}
-        for r in summary.to_dict("records")
-    ]
-    columns = [(c, c) for c in ("marker", "title", "decided", "unsure", "heard it", "assessor", "agree with key")]
-    return Html(table_html(rows, columns))
-
-
-def group_summary(sheets: Iterable[RatingSheet] | GroupRatings, session: Session) -> pd.DataFrame:
+def group_summary(
+    sheets: Iterable[RatingSheet] | GroupRatings, session: Session, names: Mapping[str, str] | None = None
+) -> pd.DataFrame:
     """One row per marker the key decides (all markers, or an excerpt's focus, without a key).
 
     Columns: marker, competency, title, n_raters (participants who decided it: evidenced or not),
@@ -391,6 +426,12 @@ def group_summary(sheets: Iterable[RatingSheet] | GroupRatings, session: Session
     (True/False, None without a key) and agreement (the share of the deciding participants whose call
     matches the key). Shares are fractions 0..1, NaN where nobody decided. Sheets of other sessions are
     left out, and each participant's latest attempt counts; ``.attrs["notes"]`` says so when it happens.
+
+    Participants are told apart by the database role that saved the sheet when the store vouches for it
+    (``sheet.owner``, cohort mode: one person saving sheets under many names counts once), otherwise by
+    rater id; sheets that arrived as imported files count by their rater id and are "not vouched for".
+    ``.attrs``: ``n_participants``, ``n_imported`` (imported sheets counted), ``participants`` (one dict
+    per participant: who, name, imported; ``names`` maps a database role to the display name to show).
 
     >>> from coachkit.model import AnswerKey, Decision, Utterance
     >>> talk = (Utterance("u1", "coach", "Sam", 0, 2, "Hi"),)
@@ -401,13 +442,9 @@ def group_summary(sheets: Iterable[RatingSheet] | GroupRatings, session: Session
     >>> group_summary([a, b], s)[["marker", "n_raters", "evidenced_share", "agreement"]].values.tolist()
     [['4.1', 2, 1.0, 1.0], ['6.6', 2, 0.5, 0.5]]
     """
-    import numpy as np
-    import pandas as pd
+    import pandas as pd  # heavy: loaded only when a table is built
 
-    from .framework import framework
-    from .scoring import compare_frame
-
-    kept, notes = _group_sheets(sheets, session)
+    kept, notes, who = _group_sheets(sheets, session, names)
     markers = _summary_markers(session)
     titles = {m.id: m.title for m in framework().markers}
     marks = _long_marks(kept, markers)
@@ -463,6 +500,78 @@ def group_summary(sheets: Iterable[RatingSheet] | GroupRatings, session: Session
     )
     result.attrs["notes"] = notes
     result.attrs["n_participants"] = n_sheets
+    result.attrs["n_imported"] = sum(w["imported"] for w in who)
+    result.attrs["participants"] = who
+    return result
+
+
+_COMPETENCY_SUMMARY_COLUMNS = [
+    "competency", "name", "n_raters", *(f"n_{level}" for level in LEVEL_ORDER), "assessor", "exact", "within_one",
+    "note",
+]
+
+
+def group_competency_summary(
+    sheets: Iterable[RatingSheet] | GroupRatings, session: Session, names: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """One row per competency (3 to 8) the key calls: how the group called its level against the assessor.
+
+    Columns: competency, name, n_raters (participants who made a call), n_below, n_ACC, n_PCC, n_MCC
+    (calls per level), assessor (the key's level), exact and within_one (shares of the calls that match
+    the key exactly or within one level; NaN where nobody called), note (the assessor's reason).
+    ``.attrs``: ``weighted_kappa`` (every participant's calls against the key, linear weights over below <
+    ACC < PCC < MCC), ``fleiss_kappa`` (how far the group agrees with itself on the levels), ``notes`` and
+    the participant counts of :func:`group_summary`. Empty when the key makes no competency calls.
+
+    >>> from coachkit.model import AnswerKey, CompetencyCall, Decision, Utterance
+    >>> talk = (Utterance("u1", "coach", "Sam", 0, 2, "Hi"),)
+    >>> key = AnswerKey("PCC", "", 1, {"4.1": Decision(True, ("u1",))}, competencies={4: CompetencyCall("PCC", "warm")})
+    >>> s = Session("demo", "Demo", "full", "PCC", (), "", talk, key)
+    >>> a = RatingSheet("demo", "Ana", rater_id="r1"); a.call_competency(4, "PCC")
+    >>> b = RatingSheet("demo", "Ben", rater_id="r2"); b.call_competency(4, "MCC")
+    >>> t = group_competency_summary([a, b], s)
+    >>> t[["competency", "n_raters", "n_PCC", "n_MCC"]].values.tolist(), t["exact"].tolist(), t["within_one"].tolist()
+    ([[4, 2, 1, 1]], [0.5], [1.0])
+    """
+    import pandas as pd  # heavy: loaded only when a table is built
+
+    kept, notes, who = _group_sheets(sheets, session, names)
+    calls = dict(session.key.competencies) if session.key is not None else {}
+    names_of = {c.number: c.name for c in framework().competencies}
+    rows, learner, assessor, per_item = [], [], [], []
+    for number in sorted(calls):
+        key_level = calls[number].level
+        made = [s.competency_calls[number] for s in kept if number in s.competency_calls]
+        counts = [sum(1 for m in made if m == level) for level in LEVEL_ORDER]
+        per_item.append(counts)
+        learner.extend(made)
+        assessor.extend([key_level] * len(made))
+        k = LEVEL_ORDER.index(key_level)
+        within = sum(counts[j] for j in range(len(LEVEL_ORDER)) if abs(j - k) <= 1)
+        rows.append(
+            {
+                "competency": number,
+                "name": names_of.get(number, ""),
+                "n_raters": len(made),
+                **{f"n_{level}": c for level, c in zip(LEVEL_ORDER, counts, strict=True)},
+                "assessor": key_level,
+                "exact": counts[k] / len(made) if made else math.nan,
+                "within_one": within / len(made) if made else math.nan,
+                "note": calls[number].note,
+            }
+        )
+    result = pd.DataFrame(rows, columns=_COMPETENCY_SUMMARY_COLUMNS)
+    weighted = math.nan
+    if learner:
+        weighted = float(coefficients(confusion_table(learner, assessor), "linear")["kappa"])
+    result.attrs["weighted_kappa"] = weighted
+    result.attrs["fleiss_kappa"] = fleiss_kappa(per_item) if per_item else math.nan
+    if not calls:
+        notes.append("the key makes no competency calls for this session")
+    result.attrs["notes"] = notes
+    result.attrs["n_participants"] = len(kept)
+    result.attrs["n_imported"] = sum(w["imported"] for w in who)
+    result.attrs["participants"] = who
     return result
 
 
@@ -476,8 +585,6 @@ def dispute_order(summary: pd.DataFrame) -> pd.DataFrame:
     >>> list(dispute_order(t)["marker"])
     ['4.1', '6.6', '3.1']
     """
-    import numpy as np
-
     share = summary["evidenced_share"].to_numpy(dtype=float)
     distance = np.where(np.isnan(share), 2.0, np.abs(share - 0.5))
     agreement = summary["agreement"].to_numpy(dtype=float)
@@ -488,48 +595,6 @@ def dispute_order(summary: pd.DataFrame) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------------------- reliability
-
-
-def fleiss_kappa(counts) -> float:
-    """Fleiss' kappa (Fleiss 1971) from a table of counts: one row per item, one column per category, each
-    cell the number of raters who put the item in that category.
-
-    Items may have different numbers of raters (participants who said "unsure" are left out of an item);
-    items with fewer than two raters are skipped, and each item's agreement is taken over its own raters,
-    which is Fleiss' formula when every item has the same number. NaN when fewer than one item has two
-    raters, or when every rating falls in one category (chance agreement is then 1).
-
-    Checked against the worked example on Wikipedia's "Fleiss' kappa" page (10 items, 14 raters,
-    5 categories: P-bar 0.378, P-e 0.213, kappa 0.210):
-
-    >>> table = [[0, 0, 0, 0, 14], [0, 2, 6, 4, 2], [0, 0, 3, 5, 6], [0, 3, 9, 2, 0], [2, 2, 8, 1, 1],
-    ...          [7, 7, 0, 0, 0], [3, 2, 6, 3, 0], [2, 5, 3, 2, 2], [6, 5, 2, 1, 0], [0, 2, 2, 3, 7]]
-    >>> round(fleiss_kappa(table), 3)
-    0.21
-    """
-    import numpy as np
-
-    try:
-        table = np.asarray(counts, dtype=float)
-    except (TypeError, ValueError):
-        raise CoachkitError("fleiss_kappa needs a table of counts (items x categories)") from None
-    if table.ndim != 2 or table.shape[1] < 2:
-        raise CoachkitError(f"fleiss_kappa needs items x categories (2 or more categories); got shape {table.shape}")
-    if (table < 0).any() or not np.all(np.isfinite(table)) or not np.all(table == np.round(table)):
-        raise CoachkitError("fleiss_kappa: counts must be whole numbers of 0 or more")
-    n_i = table.sum(axis=1)
-    rated = n_i >= 2
-    if not rated.any():
-        return math.nan
-    t = table[rated]
-    n = n_i[rated]
-    p_i = ((t * t).sum(axis=1) - n) / (n * (n - 1))
-    p_bar = p_i.mean()
-    p_j = t.sum(axis=0) / t.sum()
-    p_e = float((p_j * p_j).sum())
-    if p_e >= 1 - 1e-12:
-        return math.nan
-    return float((p_bar - p_e) / (1 - p_e))
 
 
 def alpha_band(alpha: float) -> str:
@@ -591,11 +656,7 @@ def group_reliability(sheets: Iterable[RatingSheet] | GroupRatings, session: Ses
     Both measure the participants against each other, not against the key; bands in plain words from
     Krippendorff (2004) and Landis & Koch (1977). Fewer than two participants: NaN, with a note.
     """
-    import numpy as np
-
-    from .scoring import agreement_band
-
-    kept, notes = _group_sheets(sheets, session)
+    kept, notes, _ = _group_sheets(sheets, session)
     markers = _summary_markers(session)
     data = np.full((len(kept), len(markers)), np.nan)
     column = {m: j for j, m in enumerate(markers)}
@@ -612,7 +673,7 @@ def group_reliability(sheets: Iterable[RatingSheet] | GroupRatings, session: Ses
         kappa = fleiss_kappa(np.column_stack([not_evidenced, evidenced]))
         values = data[~np.isnan(data)]
         if values.size and np.unique(values).size > 1:
-            import krippendorff
+            import krippendorff  # optional dependency, needed only here
 
             alpha = float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
         else:

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-__all__ = ["agreement_by_competency", "agreement_over_time", "bias_heatmap"]
+from .framework import framework
+
+__all__ = ["agreement_by_competency", "agreement_over_time", "bias_heatmap", "competency_calls_over_time"]
 
 _GREEN, _ORANGE, _BLUE, _GREY = "#009E73", "#E69F00", "#0072B2", "#999999"
 
 
 def _plt():
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # heavy: loaded only when a plot is drawn
 
     return plt
 
 
 def agreement_by_competency(comparison):
     """Bars: the share of markers where the learner agreed with the assessor, per competency."""
-    from .framework import framework
-
     plt = _plt()
     table = comparison.by_competency
     names = {c.number: c.name for c in framework().competencies}
@@ -68,5 +68,24 @@ def bias_heatmap(bias):
             if v > 0:
                 ax.text(j, i, f"{v:.0%}", ha="center", va="center", fontsize=7, color="white" if v > 0.5 else "black")
     fig.colorbar(im, ax=ax, fraction=0.08, label="share of your attempts")
+    fig.tight_layout()
+    return fig
+
+
+def competency_calls_over_time(history):
+    """Line: competency level calls attempt by attempt, exactly as the assessor and within one level
+    (attempts without competency calls are left out)."""
+    plt = _plt()
+    rows = history[history["competency_exact"].notna()] if "competency_exact" in history else history.iloc[0:0]
+    fig, ax = plt.subplots(figsize=(7, 2.8))
+    x = list(range(1, len(rows) + 1))
+    ax.plot(x, rows["competency_within_one"] if len(rows) else [], marker="o", color=_GREEN, label="within one level")
+    ax.plot(x, rows["competency_exact"] if len(rows) else [], marker="s", linestyle="--", color=_BLUE, label="exact")
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xticks(x)
+    ax.set_xlabel("attempt with competency calls")
+    ax.set_ylabel("share of your calls")
+    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return fig

@@ -28,6 +28,8 @@ from pathlib import Path
 
 from ._yamlio import check_fields, line_of, load_yaml
 from .errors import CoachkitError, FormatError
+from .framework import framework
+from .metrics import conversation_metrics
 from .model import RatingSheet, Session, check_sheet_for
 from .render import bars_html, esc, metrics_html, quote_html, table_html
 
@@ -38,6 +40,8 @@ __all__ = [
     "scale",
     "observation_report",
     "competency_review",
+    "write_html",
+    "html_page",
     "read_observation",
 ]
 
@@ -151,7 +155,6 @@ def _marker_block(session: Session, marker, mark, kind: str) -> str:
 
 
 def _metrics_html(session: Session) -> str:
-    from .metrics import conversation_metrics
 
     try:
         metrics = conversation_metrics(session)
@@ -172,7 +175,8 @@ def _data_block(data: dict) -> str:
     return f'<script type="application/json" id="{_DATA_ID}">{text}</script>'
 
 
-def _write(path, html: str) -> Path:
+def write_html(path, html: str) -> Path:
+    """Write a self-contained HTML file atomically (its name must end in .html); returns the path."""
     target = Path(path).expanduser()
     if target.suffix.lower() not in (".html", ".htm"):
         raise CoachkitError(f"a report is an HTML file: its name must end in .html, not {target.name!r}")
@@ -186,7 +190,8 @@ def _write(path, html: str) -> Path:
     return target
 
 
-def _page(title: str, body: str) -> str:
+def html_page(title: str, body: str) -> str:
+    """A whole self-contained page around ``body`` (the kit's report style; no external requests)."""
     return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{esc(title)}</title>"
             f"<meta name='viewport' content='width=device-width, initial-scale=1'><style>{_CSS}</style></head>"
             f"<body>{body}</body></html>\n")
@@ -220,8 +225,7 @@ def observation_report(
     ``ethics_observed`` is competency 1 (default: the sheet's own). Markers the observer marked not
     evidenced are the missed opportunities, with any lines cited as where they could have been shown.
     """
-    from . import __version__
-    from .framework import framework
+    from . import __version__  # the package's version, set once in __init__
 
     check_sheet_for(sheet, session, "an observation report")
     levels = _check_ratings(ratings)
@@ -230,9 +234,10 @@ def observation_report(
     ethics = sheet.ethics_observed if ethics_observed is None else ethics_observed
     if ethics not in (True, False, None):
         raise CoachkitError("ethics_observed is True (observed), False (not observed) or None (not recorded)")
+    lines = {u.id for u in session.utterances}
     for marker_id, mark in sheet.marks.items():
         for uid in mark.evidence:
-            if uid not in session._index():
+            if uid not in lines:
                 raise CoachkitError(f"marker {marker_id}: {uid!r} is not a line of session '{session.id}'")
 
     fw = framework()
@@ -303,7 +308,7 @@ def observation_report(
         "summary": summary.strip(),
         "sheet": sheet.to_dict(),
     }))
-    return _write(path, _page(f"Session observation: {session.title}", "".join(parts)))
+    return write_html(path, html_page(f"Session observation: {session.title}", "".join(parts)))
 
 
 # ---------------------------------------------------------------------------------------------- review
@@ -357,8 +362,6 @@ def competency_review(
     and how many markers were heard; per marker: in how many sessions it was heard; then every strength
     and development point, session by session.
     """
-    from .framework import framework
-
     known = {s.id: s for s in (sessions or ()) if isinstance(s, Session)}
     observations = [_observation_of(item, known) for item in reports_or_sheets]
     if not observations:
@@ -407,4 +410,4 @@ def competency_review(
         f"<h2>Competencies, session by session</h2>{table}<h2>Markers across the sessions</h2>{focus}{markers}"
         f"<h2>Strengths and development points</h2>{''.join(notes)}"
     )
-    return _write(path, _page("Competency review", body))
+    return write_html(path, html_page("Competency review", body))

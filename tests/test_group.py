@@ -346,3 +346,80 @@ def test_a_participant_exports_ratings_for_the_facilitator(tmp_path):
     assert path.name == "chiara-group-demo.json" and "download=" in widget.result.value
     assert [s.rater for s in load_exports([path]).sheets] == ["Chiara"]
     store.close()
+
+
+# ------------------------------------------------------------------- identity the database vouches for (issue 13)
+
+
+def test_eleven_sheets_from_one_owner_under_eleven_names_count_as_one_rater():
+    stuffed = []
+    for i in range(11):
+        s = _sheet(f"Name{i}", f"fake-{i}", {"3.1": True, "4.1": True, "5.5": True, "6.6": True},
+                   when=f"2026-03-01T10:{i:02d}:00+00:00")
+        s.owner = "participant_7"
+        stuffed.append(s)
+    honest = _sheet("Ben", "r3", {"3.1": True, "4.1": True, "5.5": False, "6.6": False})
+    honest.owner = "participant_2"
+    t = group_summary([*stuffed, honest], _session(), names={"participant_7": "Priya", "participant_2": "Ben K."})
+    assert t.attrs["n_participants"] == 2
+    assert t.set_index("marker").loc["3.1", "n_raters"] == 2
+    assert sorted(p["name"] for p in t.attrs["participants"]) == ["Ben K.", "Priya"]
+    assert any("older attempt" in n for n in t.attrs["notes"])  # the latest of the owner's sheets counts
+
+
+def test_imported_sheets_count_by_rater_id_and_are_marked_not_vouched_for():
+    a = _sheet("Ana", "r1", {"3.1": True})
+    a.owner = "participant_1"
+    b = _sheet("Eve", "r9", {"3.1": False})
+    b.imported = True
+    t = group_summary([a, b], _session())
+    assert t.attrs["n_participants"] == 2 and t.attrs["n_imported"] == 1
+    assert any("not vouched for" in n for n in t.attrs["notes"])
+    from coachkit.render_group import readable_summary
+
+    assert "not vouched for" in readable_summary(t)
+
+
+def test_group_competency_summary_counts_level_calls_against_the_key():
+    from coachkit.model import CompetencyCall
+
+    s = _session()
+    key = AnswerKey("PCC", "demo", 1, s.key.decisions, competencies={
+        4: CompetencyCall("PCC", "warm, <b>steady</b>"), 6: CompetencyCall("MCC", "deep listening")})
+    s = s.with_key(key)
+    calls = {"r1": {4: "PCC", 6: "MCC"}, "r2": {4: "ACC", 6: "PCC"}, "r3": {4: "below"}, "r4": {}}
+    sheets = []
+    for rid, c in calls.items():
+        sh = _sheet(rid.upper(), rid, {"3.1": True})
+        for n, level in c.items():
+            sh.call_competency(n, level)
+        sheets.append(sh)
+    t = ck.group_competency_summary(sheets, s).set_index("competency")
+    assert t.loc[4, "n_raters"] == 3 and t.loc[6, "n_raters"] == 2
+    assert (t.loc[4, "n_below"], t.loc[4, "n_ACC"], t.loc[4, "n_PCC"], t.loc[4, "n_MCC"]) == (1, 1, 1, 0)
+    assert t.loc[4, "exact"] == pytest.approx(1 / 3) and t.loc[4, "within_one"] == pytest.approx(2 / 3)
+    assert t.loc[6, "exact"] == pytest.approx(1 / 2) and t.loc[6, "within_one"] == 1.0
+    from sklearn.metrics import cohen_kappa_score
+
+    mine = ["PCC", "ACC", "below", "MCC", "PCC"]
+    theirs = ["PCC", "PCC", "PCC", "MCC", "MCC"]
+    expected = cohen_kappa_score(mine, theirs, weights="linear", labels=["below", "ACC", "PCC", "MCC"])
+    assert t.attrs["weighted_kappa"] == pytest.approx(expected)
+    from coachkit.render_group import readable_competency_summary
+
+    html = readable_competency_summary(t.reset_index())
+    assert "&lt;b&gt;steady" in html and "<b>steady" not in html
+
+
+def test_group_competency_summary_is_empty_without_calls():
+    t = ck.group_competency_summary(_group(), _session())
+    assert t.empty and any("no competency calls" in n for n in t.attrs["notes"])
+
+
+def test_the_group_analysis_imports_no_rendering():
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse(Path(ck.group.__file__).read_text(encoding="utf-8"))
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+    assert not {m for m in imported if m.split(".")[-1] in ("render", "render_group", "widgets")}

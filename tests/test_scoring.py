@@ -24,17 +24,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import cohen_kappa_score
 
+from coachkit.agreement import BAND_SOURCE, agreement_band, agreement_stats
+from coachkit.convenience import calibration
 from coachkit.errors import CoachkitError
+from coachkit.frames import agreement_by, compare_frame
 from coachkit.model import AnswerKey, Decision, RatingSheet, Session, Utterance
-from coachkit.scoring import (
-    BAND_SOURCE,
-    agreement_band,
-    agreement_by,
-    agreement_stats,
-    calibration,
-    compare,
-    compare_frame,
-)
+from coachkit.scoring import compare, offered_markers
 
 
 @pytest.fixture(autouse=True)
@@ -481,8 +476,174 @@ def test_sample_library_end_to_end():
     for marker, d in s.key.decisions.items():
         wrong.mark(marker, not d.evidenced)
     c = compare(wrong, s)
-    assert len(c.feedback) == len(s.key.decisions)
+    assert len(c.feedback) == len(offered_markers(s))  # only the markers the excerpt asks about
     assert all(f.evidence or f.opportunity or not f.assessor for f in c.feedback)
     cal = calibration([wrong])  # default: sessions from the library
     assert list(cal.history["session_id"]) == [sid]
     assert sid in set(cal.practise_next["session_id"])
+
+
+# ------------------------------------------------------------------------------- competency calls (issue 15)
+
+
+def _with_competencies(s, calls, version=None):
+    from coachkit.model import CompetencyCall
+
+    comps = {n: CompetencyCall(level, f"why {n}", ("u3",)) for n, level in calls.items()}
+    key = AnswerKey(s.key.level, s.key.summary, version or s.key.version, s.key.decisions, competencies=comps)
+    return s.with_key(key)
+
+
+def test_competency_agreement_exact_within_one_and_weighted_kappa_against_scikit_learn():
+    s = _with_competencies(_session(), {3: "PCC", 4: "MCC", 5: "PCC", 6: "ACC", 7: "PCC", 8: "below"})
+    sheet = _sheet(marks={"3.1": True})
+    for n, level in {3: "PCC", 4: "PCC", 5: "below", 6: "ACC", 7: "MCC"}.items():  # 8 not called
+        sheet.call_competency(n, level)
+    c = compare(sheet, s)
+    t = c.competency_table.set_index("competency")
+    assert list(c.competency_table.columns) == [
+        "competency", "name", "learner", "assessor", "exact", "within_one", "note", "evidence"]
+    assert t.loc[4, "exact"] == False and t.loc[4, "within_one"] == True  # noqa: E712 (numpy bools)
+    assert t.loc[5, "within_one"] == False and t.loc[8, "learner"] is None  # noqa: E712
+    assert t.loc[6, "note"] == "why 6" and t.loc[6, "evidence"] == ("u3",)
+    assert c.competency_exact == pytest.approx(2 / 5) and c.competency_within_one == pytest.approx(4 / 5)
+    mine, theirs = ["PCC", "PCC", "below", "ACC", "MCC"], ["PCC", "MCC", "PCC", "ACC", "PCC"]
+    expected = cohen_kappa_score(mine, theirs, weights="linear", labels=["below", "ACC", "PCC", "MCC"])
+    assert c.competency_kappa == pytest.approx(expected)
+    words = c.plain_words()
+    assert any("Competency calls: 2 of 5 exactly" in w for w in words)
+    assert any(w.startswith("Competency 5") and "you called below" in w for w in words)
+
+
+def test_a_key_without_competency_calls_breaks_nothing():
+    sheet = _sheet(marks={"3.1": True})
+    sheet.call_competency(4, "PCC")
+    c = compare(sheet, _session())
+    assert c.competency_table.empty and math.isnan(c.competency_exact) and math.isnan(c.competency_kappa)
+    assert any("no call on competency 4" in n for n in c.notes)
+    assert not any(w.startswith("Competency") for w in c.plain_words())
+
+
+def test_plain_words_come_first_and_details_explain_kappa_and_ac1():
+    from coachkit.agreement import EXPLAIN
+
+    c = compare(_sheet(marks={"3.1": True, "4.2": True, "7.6": False}, level="ACC"), _session())
+    words = c.plain_words()
+    assert words[0] == "You agreed with the assessor on 1 of the 3 markers you decided."
+    assert any("over-credit" in w and "4.2" in w for w in words) and any("under-credit" in w and "7.6" in w for w in words)
+    assert any("Your level call (ACC) differs from the assessor's (PCC)" in w for w in words)
+    assert any("the assessor says no support offered" in w for w in words)
+    assert not any("kappa" in w.lower() for w in words)  # statistics wait for the details
+    details = c.details()
+    assert EXPLAIN["kappa"] in details[0] and EXPLAIN["ac1"] in details[1]
+
+
+def test_an_excerpt_offers_only_its_focus_markers_and_counts_unsure_among_them():
+    s = _session("ex", kind="excerpt", focus=("4.1", "6.6"))
+    c = compare(_sheet("ex", marks={"4.1": True, "3.1": True}), s)
+    assert list(c.table["marker"]) == ["4.1", "6.6"]
+    assert c.n_unsure == 1 and c.n_decided == 1  # 6.6 left open; 3.1 is not asked
+    assert any("does not ask about 3.1" in n for n in c.notes)
+
+
+def test_compare_is_pure_and_reports_the_key_version():
+    s = _session(version=4)
+    sheet = _sheet(marks={"3.1": True})
+    before = sheet.to_dict()
+    assert compare(sheet, s).key_version == 4
+    assert sheet.to_dict() == before and sheet.key_version is None
+
+
+def test_calibration_compares_each_attempt_with_its_own_key_version_and_says_when_a_session_was_revised():
+    from coachkit.calibration_core import calibration as analyse
+
+    old = _with_competencies(_session(version=1), {4: "PCC"})
+    new_decisions = dict(old.key.decisions)
+    new_decisions["4.2"] = Decision(True, ("u7",), "now offered")
+    new = old.with_key(AnswerKey("PCC", "s", 2, new_decisions, competencies={4: old.key.competencies[4]}))
+    early = _sheet(marks={"4.2": False}, when="2026-01-01T10:00:00+00:00")
+    early.key_version = 1
+    early.call_competency(4, "PCC")
+    late = _sheet(marks={"4.2": True}, when="2026-02-01T10:00:00+00:00")
+    late.key_version = 2
+    late.call_competency(4, "MCC")
+    cal = analyse([late, early], [new, old])
+    h = cal.history
+    assert list(h["key_version"]) == [1, 2] and list(h["revised"]) == [True, False]
+    assert list(h["percent_agreement"]) == [1.0, 1.0]  # each against its own version
+    assert list(h["competency_exact"]) == [1.0, 0.0] and list(h["competency_within_one"]) == [1.0, 1.0]
+    assert cal.revised == ["s1"] and any("revised since you rated it" in n for n in cal.notes)
+    assert cal.competency_exact == pytest.approx(0.5)
+    assert "Revised since you rated them: s1" in str(cal)
+
+
+def test_the_analysis_calibration_loads_nothing():
+    from coachkit.calibration_core import calibration as analyse
+
+    cal = analyse([_sheet("not-given", marks={"4.1": True})], [])
+    assert cal.history.empty and any("not found" in n for n in cal.notes)
+    with pytest.raises(CoachkitError, match="needs the sessions"):
+        analyse([], None)
+
+
+def test_the_convenience_calibration_loads_the_sheet_version_and_falls_back_gracefully():
+    calls = []
+    newest = _session("v", version=3)
+    older = _session("v", version=2)
+
+    def load_new(sid, version=None):
+        calls.append((sid, version))
+        return older if version == 2 else newest
+
+    sheet = _sheet("v", marks={"4.1": True})
+    sheet.key_version = 2
+    cal = calibration([sheet], load=load_new)
+    assert ("v", 2) in calls and list(cal.history["key_version"]) == [2] and cal.revised == ["v"]
+
+    def load_old(sid):  # a library that cannot load older versions yet
+        return newest
+
+    cal = calibration([sheet], load=load_old)
+    assert list(cal.history["key_version"]) == [3]
+    assert any("cannot be loaded here" in n for n in cal.notes)
+
+
+def test_practise_next_comes_from_real_misses_only_with_the_excerpt_to_open():
+    from coachkit.calibration_core import calibration as analyse
+
+    full = _session("full1")
+    ex_42 = _session("ex-42", decisions={"4.2": Decision(False, ())}, kind="excerpt", focus=("4.2",))
+    ex_31 = _session("ex-31", decisions={"3.1": Decision(True, ("u1",))}, kind="excerpt", focus=("3.1",))
+    ex_66 = _session("ex-66", decisions={"6.6": Decision(False, ())}, kind="excerpt", focus=("6.6",))
+    sheet = _sheet("full1", marks={"3.1": True, "4.2": True, "6.6": None})  # 4.2 over-credited; 6.6 unsure
+    cal = analyse([sheet], [full, ex_42, ex_31, ex_66])
+    p = cal.practise_next
+    assert list(p["session_id"]) == ["ex-42"]  # not 3.1 (agreed) nor 6.6 (unsure is not a miss)
+    assert p["markers"].iloc[0] == "4.2" and "4.2" in p["reason"].iloc[0]
+
+
+def test_competency_calls_over_time_plots_the_attempts_with_calls():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from coachkit.calibration_core import calibration as analyse
+    from coachkit.plots import competency_calls_over_time
+
+    s = _with_competencies(_session(), {4: "PCC", 6: "MCC"})
+    first = _sheet(marks={"3.1": True}, when="2026-01-01T10:00:00+00:00")
+    first.call_competency(4, "PCC")
+    first.call_competency(6, "ACC")
+    second = _sheet(marks={"3.1": True}, when="2026-01-02T10:00:00+00:00")  # no calls: left out of the plot
+    fig = competency_calls_over_time(analyse([first, second], [s]).history)
+    within, exact = (list(line.get_ydata()) for line in fig.axes[0].lines)
+    assert within == [0.5] and exact == [0.5]
+
+
+def test_practise_for_one_comparison_names_an_excerpt_per_real_miss():
+    from coachkit.calibration_core import practise_for
+
+    ex_42 = _session("ex-42", decisions={"4.2": Decision(False, ())}, kind="excerpt", focus=("4.2",))
+    ex_66 = _session("ex-66", decisions={"6.6": Decision(False, ())}, kind="excerpt", focus=("6.6",))
+    c = compare(_sheet(marks={"4.2": True, "6.6": None, "3.1": True}), _session())
+    assert practise_for(c, [ex_66, ex_42]) == [
+        {"marker": "4.2", "outcome": "over-credit", "session_id": "ex-42", "title": "Session ex-42"}]

@@ -211,7 +211,7 @@ class MyCalibration(w.VBox):
             self.refresh()
 
     def refresh(self) -> None:
-        from ..scoring import calibration
+        from ..convenience import calibration
 
         name = self.name.value.strip()
         if not name:
