@@ -23,12 +23,12 @@ _LAYER_LIST = [
     ("_yamlio", "framework", "transcripts", "_vtt", "_srt", "_textformats", "_plain", "_docx", "_readers",
      "_speakers", "_questions", "session_files", "_session_key", "_session_write", "library", "redaction"),
     # 2 analysis and storage, side by side
-    ("metrics", "agreement", "scoring", "compare", "calibration_core", "group", "check", "drill",
+    ("metrics", "agreement", "scoring", "frames", "calibration_core", "group", "check", "check_rule", "drill",
      "store", "_sqlite", "_pg", "_backend", "exports"),
     # 3 rendering and reports
-    ("render", "render_group", "report", "plots", "check_report"),
+    ("render", "render_group", "report", "plots", "check_record"),
     # 4 what ties the core together for a front end: the controller, authoring, conveniences that load files
-    ("controller", "authoring", "calibration", "convenience"),
+    ("controller", "authoring", "convenience"),
     # 5 the widgets (the only place ipywidgets is imported)
     ("widgets",),
     # 6 entry points
