@@ -277,17 +277,20 @@ class PostgresBackend(Backend):
 
     def explain(self, exc: BaseException) -> str:
         errors = self._psycopg.errors
-        if isinstance(exc, errors.InsufficientPrivilege | errors.UniqueViolation):
-            # One message for "not yours" and "that id is taken": the database's own text would name the id
-            # and so tell a participant that someone else's row exists.
-            return (
-                "the database refused this (row-level security: in a cohort each person's database role may "
-                "write only their own ratings, under ids nobody else uses, and a facilitator only read their "
-                "group's; or the administrator has not granted this role access: see docs/cohort-mode.md)"
-            )
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        cohort = (
+            " (in a cohort each person's database role may write only their own ratings, under ids nobody else "
+            "uses, and a facilitator only read their group's; or the administrator has not granted this role "
+            "access: see docs/cohort-mode.md)"
+        )
+        if isinstance(exc, errors.UniqueViolation):
+            # The database's detail names the key: it would tell a participant that someone else's row exists.
+            return "the database refused this id" + cohort
+        if isinstance(exc, errors.InsufficientPrivilege):
+            return redact(first) + cohort
         if isinstance(exc, errors.CheckViolation):
             return "the database refused a value in a shape coachkit cannot read"
-        return redact(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
+        return redact(first)
 
     def is_full(self, exc: BaseException) -> bool:
         return isinstance(exc, self._psycopg.errors.DiskFull)

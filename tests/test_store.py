@@ -261,7 +261,7 @@ def test_import_keeps_newer_local_work(store, tmp_path):
     [
         ("{not json", r"bad\.json:1: not a coachkit ratings export"),
         ('{"format": "zoom-chat/3"}', "not a coachkit ratings export"),
-        ('{"format": "coachkit-ratings/2", "rater_id": "x", "sheets": []}', "newer than this coachkit"),
+        ('{"format": "coachkit-ratings/3", "rater_id": "x", "sheets": []}', "newer than this coachkit"),
         ('{"format": "coachkit-ratings/1", "rater_id": "x"}', "'sheets'"),
         ("[1, 2]", "no 'format' field"),
     ],
