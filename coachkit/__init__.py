@@ -57,7 +57,7 @@ _EXPORTS = {
     "RatingStore": "store",
     "group_summary": "group",
     "group_reliability": "group",
-    "load_exports": "group",
+    "load_exports": "sheet_sources",
     "observation_report": "report",
     "competency_review": "report",
 }

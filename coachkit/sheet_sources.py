@@ -272,7 +272,8 @@ class FileSource:
 
 class StoreSource:
     """A ratings store (a group's shared database, cohort mode): its sheets of one session, optionally of one
-    group. Anything with ``sheets(session_id=..., group=...)`` works."""
+    group. Anything with ``sheets(session_id=..., group=...)`` works; the rows the store left out
+    (``store.skipped``) become ``problems``."""
 
     def __init__(self, store, session_id: str, group: str | None = None):
         self.store = store
@@ -284,7 +285,9 @@ class StoreSource:
         sheets, replaced = latest_attempts(found)
         if progress is not None:
             progress(1, 1)
-        return GroupRatings(sheets=sheets, replaced=replaced, files=0)
+        # Rows the store could not read (raw SQL, damage) are named, never fatal.
+        problems = [str(p) for p in getattr(self.store, "skipped", [])]
+        return GroupRatings(sheets=sheets, problems=problems, replaced=replaced, files=0)
 
     def describe(self) -> str:
         where = getattr(self.store, "location", "the ratings store")
