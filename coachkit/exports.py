@@ -53,6 +53,7 @@ __all__ = [
     "attempt_from_dict",
     "is_timestamp",
     "is_session_id",
+    "export_name",
 ]
 
 #: The version tag written into a ratings export.
@@ -90,6 +91,16 @@ def is_session_id(text) -> bool:
     (True, False, False)
     """
     return isinstance(text, str) and slug(text, default="") == text
+
+
+def export_name(rater: str, session_id: str | None = None) -> str:
+    """The file name the kit gives a learner's export: built from slugs only, never a path from data.
+
+    >>> export_name("Ana María", "farah-stolen-slides"), export_name("Bo", "../../../x")
+    ('ana-mar-a-farah-stolen-slides.json', 'bo-x.json')
+    """
+    parts = [slug(rater, default="ratings")] + ([slug(session_id)] if session_id else [])
+    return "-".join(parts) + ".json"
 
 
 @dataclass

@@ -231,6 +231,8 @@ class RatingStore:
                 return self._retry(lambda: self._once(body))
             except self._backend.refused_errors as exc:
                 raise self._error(exc, "the ratings store refused this") from None
+            except UnicodeEncodeError:
+                raise CoachkitError("the ratings store refused this: a text in it has a broken character") from None
 
     def _q(self, query: str) -> str:
         return self._backend.sql(query)

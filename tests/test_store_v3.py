@@ -469,3 +469,11 @@ def test_check_attempts_travel_in_exports_and_arrive_flagged_imported(store, loc
         [back] = theirs.check_attempts()
         assert attempt_to_dict(back) == attempt_to_dict(attempt) and back.imported
         assert theirs.import_file(path).checks == 0  # again: nothing new
+
+
+def test_a_broken_character_in_a_sheet_is_a_readable_error(store):
+    sheet = _sheet()
+    sheet.comments = "\ud800"
+    with pytest.raises(CoachkitError, match="broken character"):
+        store.save(sheet)
+    assert store.sheets() == []
