@@ -44,12 +44,15 @@ Progress = Callable[[int, int], None]
 
 
 def person_of(sheet: RatingSheet) -> str:
-    """Who a sheet counts as: its database owner when the store vouches for it, else its rater id.
+    """Who a sheet counts as: the database role that saved it when the store vouches for it (cohort mode),
+    else its rater id (a file, or a sheet that arrived in an imported export: only what the file says).
 
     >>> person_of(RatingSheet("s", "Ana", rater_id="r1")), person_of(RatingSheet("s", "Ana", rater_id="r1", owner="ana"))
     ('r1', 'ana')
+    >>> person_of(RatingSheet("s", "Ana", rater_id="r1", owner="ana", imported=True))
+    'r1'
     """
-    return sheet.owner or sheet.rater_id
+    return sheet.rater_id if sheet.imported or not sheet.owner else sheet.owner
 
 
 @dataclass

@@ -18,7 +18,7 @@ from coachkit.errors import CoachkitError
 from coachkit.exports import attempt_to_dict
 from coachkit.metrics import conversation_metrics
 from coachkit.model import CheckAttempt, RatingSheet
-from coachkit.sheet_sources import StoreSource, load_exports, load_uploads
+from coachkit.sheet_sources import StoreSource, load_exports, load_uploads, person_of
 from coachkit.store import SCHEMA_VERSION, RatingStore
 from coachkit.transcripts import load_transcript
 
@@ -320,7 +320,8 @@ def test_the_facilitator_counts_database_owners_not_typed_rater_ids(cohort_urls,
         assert {s.owner for s in sheets} == {"ana", "bo"} and len(sheets) == 5
         assert [s.id for s in sheets if s.imported] == ["imp1"]
         group = StoreSource(mira, "stuffed").load()
-        assert sorted(s.owner for s in group.sheets) == ["ana", "bo"] and group.replaced == 3
+        assert sorted(person_of(s) for s in group.sheets) == ["ana", "bo", "rid-x"] and group.replaced == 2
+        assert [s.id for s in group.sheets if s.imported] == ["imp1"]  # counted by its rater id, not vouched for
         members = {m.role: m for m in mira.members(group="spring")}
         assert set(members) == {"ana", "bo", "mira"} and members["ana"].name == "Ana Lopez"
         assert members["bo"].name == "bo" and members["mira"].facilitates
