@@ -478,3 +478,18 @@ def test_a_broken_character_in_a_sheet_is_a_readable_error(store):
     with pytest.raises(CoachkitError, match="broken character"):
         store.save(sheet)
     assert store.sheets() == []
+
+
+def test_check_attempts_are_private_in_a_cohort_and_readable_by_the_facilitator(cohort_urls):
+    with RatingStore(cohort_urls("ana")) as ana:
+        ana.save_check(CheckAttempt("Ana", "A", ("ex-1",), id="ana-check-1"))
+    with RatingStore(cohort_urls("bo")) as bo:
+        assert bo.check_attempts() == []
+        forged = CheckAttempt("Ana", "A", ("ex-1",), id="ana-check-1", stage="done")
+        with pytest.raises(CoachkitError, match="row-level security") as caught:
+            bo.save_check(forged)
+        assert "ana-check-1" not in str(caught.value)
+    with RatingStore(cohort_urls("mira")) as mira:
+        assert [(a.id, a.stage) for a in mira.check_attempts(form="A")] == [("ana-check-1", "excerpts")]
+    with RatingStore(cohort_urls("cleo")) as cleo:
+        assert cleo.check_attempts() == []
