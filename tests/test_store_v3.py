@@ -355,6 +355,8 @@ def test_a_store_and_an_export_written_by_the_current_release_open_and_read(tmp_
         first = old["sheet-old-1"]
         assert first.marks["4.1"].evidence == ("u12", "u14") and first.level_call == "ACC" and first.finished
         assert first.competency_calls == {} and first.key_version is None and not first.imported
+        kept = store.session("zoom")  # a transcript the previous release kept (before cues were stored)
+        assert kept.id == "zoom" and len(kept.utterances) == 5 and kept.utterances[0].start is not None
         summary = store.import_file(DATA / "store-v2" / "export-v1.json")
         assert (summary.added, summary.updated) == (1, 0)
         [bo] = store.sheets(rater="Bo")
