@@ -225,7 +225,7 @@ def _check_text(document) -> None:
 def _aliases() -> dict[str, str]:
     try:
         return aliases()
-    except CoachkitError:
+    except Exception:  # a broken alias file in a library folder never stops an import (the library names it)
         return {}
 
 

@@ -397,7 +397,7 @@ class RatingStore:
     def _aliases() -> dict[str, str]:
         try:
             return aliases()
-        except CoachkitError:  # a broken alias file in a library folder never hides the ratings
+        except Exception:  # a broken alias file in a library folder never hides the ratings (it is named there)
             return {}
 
     def _session_ids(self, session_id: str) -> list[str]:

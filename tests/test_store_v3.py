@@ -495,3 +495,13 @@ def test_check_attempts_are_private_in_a_cohort_and_readable_by_the_facilitator(
         assert [(a.id, a.stage) for a in mira.check_attempts(form="A")] == [("ana-check-1", "excerpts")]
     with RatingStore(cohort_urls("cleo")) as cleo:
         assert cleo.check_attempts() == []
+
+
+def test_a_broken_alias_file_never_hides_the_ratings(store, tmp_path, monkeypatch):
+    library = tmp_path / "broken-library"
+    library.mkdir()
+    (library / "aliases.yaml").write_text("aliases: [unclosed\n", encoding="utf-8")
+    monkeypatch.setenv("COACHKIT_LIBRARY", str(library))
+    store.save(_sheet("farah-credit-acc"))
+    assert [s.session_id for s in store.sheets()] == ["farah-credit-acc"]
+    assert store.import_file(DATA / "store-v2" / "export-v1.json").added == 1
