@@ -24,7 +24,7 @@ _LAYER_LIST = [
      "_speakers", "_questions", "session_files", "_session_key", "_session_write", "library", "redaction"),
     # 2 analysis and storage, side by side
     ("metrics", "agreement", "scoring", "frames", "calibration_core", "group", "check", "check_rule", "drill",
-     "store", "_sqlite", "_pg", "_backend", "exports"),
+     "store", "_sqlite", "_pg", "_backend", "_rows", "exports", "sheet_sources"),
     # 3 rendering and reports
     ("render", "render_group", "report", "plots", "check_record"),
     # 4 what ties the core together for a front end: the controller, authoring, conveniences that load files
