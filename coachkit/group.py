@@ -25,7 +25,7 @@ two people).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -45,8 +45,8 @@ from .sheet_sources import (
     StoreSource,
     latest_attempts,
     load_exports,
-    person_of,
     load_uploads,
+    person_of,
     sample_exports,
 )
 
