@@ -126,7 +126,7 @@ def load_rule(path=None) -> CheckRule:
 
     >>> rule = load_rule()
     >>> rule.thresholds("A"), rule.is_default
-    ({'A': 0.85, 'K': 0.71, 'C': 0.5, 'W': 0.4}, True)
+    ({'A': 0.823, 'K': 0.687, 'C': 0.5, 'W': 0.4}, True)
     """
     source = Path(path) if path is not None else DEFAULT_RULE
     raw = read_bounded(source, DATA_FILE_LIMIT, "rule file")
