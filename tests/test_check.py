@@ -180,8 +180,8 @@ def test_next_step_retake_after_a_fail_and_recheck_after_a_pass():
 def test_the_rule_file_is_checked_with_clear_errors(tmp_path):
     text = (ck.check.DEFAULT_RULE).read_text(encoding="utf-8")
     bad = tmp_path / "anchors.yaml"
-    bad.write_text(text.replace("  A:\n    agreement: 0.95", "  A: &fig\n    agreement: 0.95").replace(
-        "  B:\n    agreement: 0.94\n    kappa: 0.84", "  B: *fig"), encoding="utf-8")
+    bad.write_text(text.replace("  A:\n    agreement: 0.923", "  A: &fig\n    agreement: 0.923").replace(
+        "  B:\n    agreement: 0.905\n    kappa: 0.726", "  B: *fig"), encoding="utf-8")
     with pytest.raises(FormatError, match="anchors and aliases"):
         load_rule(bad)
     out_of_range = tmp_path / "range.yaml"
@@ -195,7 +195,7 @@ def test_the_rule_file_is_checked_with_clear_errors(tmp_path):
     own = tmp_path / "own.yaml"
     own.write_text(text.replace("agreement_margin: 0.10", "agreement_margin: 0.20"), encoding="utf-8")
     rule = load_rule(own)
-    assert not rule.is_default and rule.thresholds("A")["A"] == pytest.approx(0.75)
+    assert not rule.is_default and rule.thresholds("A")["A"] == pytest.approx(0.923 - 0.20)
 
 
 def test_a_private_form_uses_the_default_reviewer_figures_and_says_so():
@@ -264,3 +264,30 @@ def test_forms_come_from_the_library_when_not_handed_over(monkeypatch):
     assert score_check(attempt, _perfect(FORMS["B"]), None).passed
     with pytest.raises(CoachkitError, match="no check form 'C'"):
         start_check("Ana", "C")
+
+
+# ------------------------------------------------------------------ the shipped reserved forms themselves
+
+
+def _shipped_forms():
+    import coachkit.library as library
+
+    return library.check_forms()
+
+
+@pytest.mark.parametrize("strategy", ["level-only", "tick-all", "all-PCC"])
+def test_every_shortcut_strategy_fails_every_shipped_form(strategy):
+    forms = _shipped_forms()
+    assert set(forms) >= {"A", "B"}, "the kit ships two reserved forms (use: check)"
+    for name, sessions in forms.items():
+        result = score_check(start_check("shortcut", name, sessions), ck.check.strategy_sheets(strategy, sessions),
+                             sessions, practice=[])
+        assert not result.passed, f"{strategy} passes form {name}: {result.values}"
+
+
+def test_on_the_shipped_forms_a_guesser_never_passes_and_a_90_percent_rater_rarely_fails():
+    for name, sessions in _shipped_forms().items():
+        guesser = ck.check.simulate(sessions, form=name, runs=300, agree=0.5)
+        careful = ck.check.simulate(sessions, form=name, runs=300, agree=0.9)
+        assert guesser["false_pass"] <= 0.01, guesser
+        assert careful["false_fail"] <= 0.10, careful
