@@ -64,7 +64,9 @@ def _parse(path: Path, number: int, raw: str) -> _Line:
         return _Line(number, "timing", start=_time(*g[:2], 0) + float(g[2]), end=_time(*g[3:5], 0) + float(g[5]))
     m = _HEAD.fullmatch(line)
     if m:
-        return _Line(number, "head", clean_name(m.group(1)), start=_checked(path, number, m.group(2, 3, 4)))
+        head = _Line(number, "head", clean_name(m.group(1)), start=_checked(path, number, m.group(2, 3, 4)))
+        head.end = "otter"  # marks Otter's own line style until the times are set below
+        return head
     m = _PAREN_HEAD.fullmatch(line)
     if m:
         start = _checked(path, number, m.group(2, 3, 4))
@@ -101,7 +103,25 @@ def looks_like_text_transcript(lines: list[str], path: Path) -> bool:
             break
         if _parse(path, i + 1, raw).kind in ("turn", "head"):
             return True
-    return _names_alone([_parse(path, i + 1, raw) for i, raw in enumerate(lines[:400])]) != set()
+    items = [_parse(path, i + 1, raw) for i, raw in enumerate(lines[:400])]
+    return _promote(items) > 0
+
+
+def _promote(items: list[_Line]) -> int:
+    """Make a name alone on its line a speaker head: after a timing line, or a recurring name above text."""
+    alone = _names_alone(items)
+    promoted = 0
+    previous = None
+    for item in items:
+        if item.kind == "text" and (
+            item.text in alone
+            or (previous is not None and previous.kind == "timing" and _NAME_ALONE.fullmatch(item.text))
+        ):
+            item.kind, item.name, item.text = "head", item.text, ""
+            promoted += 1
+        if item.kind != "blank":
+            previous = item
+    return promoted
 
 
 def _names_alone(parsed: list[_Line]) -> set[str]:
@@ -150,10 +170,7 @@ def _person(text: str) -> str:
 def text_cues(path: Path, lines: list[str], notes: list[str]) -> tuple[list[RawCue], dict[str, str], bool]:
     """The cues of a text transcript, the roles its header lines declare, and whether it has Otter heads."""
     items = [_parse(path, i + 1, raw) for i, raw in enumerate(lines)]
-    alone = _names_alone(items)
-    for item in items:
-        if item.kind == "text" and item.text in alone:
-            item.kind, item.name = "head", item.text
+    _promote(items)
     declared, headers = _role_headers(items)
     header_ids = {id(h) for h in headers}
 
@@ -184,6 +201,7 @@ def text_cues(path: Path, lines: list[str], notes: list[str]) -> tuple[list[RawC
         if kind in ("turn", "head"):
             flush()
             start, end = item.start, None
+            otter = otter or item.end == "otter"
             if pending_time is not None:
                 start, end = pending_time
                 pending_time = None
@@ -195,7 +213,6 @@ def text_cues(path: Path, lines: list[str], notes: list[str]) -> tuple[list[RawC
                         f"this turn starts before the turn above it (line {previous[1]}): the times go backwards",
                     )
                 previous = (start, item.number)
-            otter = otter or (kind == "head" and item.start is not None)
             current = [item.number, start, end, item.name, [item.text] if item.text else []]
             blank_since = False
             continue

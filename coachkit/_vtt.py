@@ -13,7 +13,7 @@ import html
 import re
 from pathlib import Path
 
-from ._cues import RawCue, SPACES, clean_name, seconds, split_speaker, voice
+from ._cues import SPACES, RawCue, clean_name, seconds, split_speaker, voice
 from .errors import FormatError
 
 __all__ = ["vtt_cues", "vtt_blocks", "VTT_TIMING", "cue_numbers"]
