@@ -311,6 +311,12 @@ _ADVICE = [
     ("the best thing", r"\bthe best thing (?:to do|would be)\b"),
 ]
 _ADVICE_RES = [(phrase, re.compile(pattern, re.IGNORECASE)) for phrase, pattern in _ADVICE]
+# words every phrase holds: a turn with none of them holds no phrase (most turns), so it is not searched
+_ADVICE_WORDS = (
+    "you should", "you need to", "you must", "you ought to", "have you tried", "why don", "why not just",
+    "if i were you", "my advice", "suggest", "recommend", "advise", "urge", "encourage you", "what you ",
+    "try to", "the best thing",
+)  # fmt: skip
 
 
 def advice_phrases(session: Session) -> list[tuple[str, str]]:
@@ -331,6 +337,9 @@ def advice_phrases(session: Session) -> list[tuple[str, str]]:
     found = []
     for u in session.utterances:
         if u.speaker != "coach":
+            continue
+        lowered = u.text.lower()
+        if not any(word in lowered for word in _ADVICE_WORDS):
             continue
         here = [(m.start(), phrase) for phrase, pattern in _ADVICE_RES for m in pattern.finditer(u.text)]
         found.extend((u.id, phrase) for _, phrase in sorted(here))

@@ -111,7 +111,7 @@ class _Plan:
             hit = None
             for k in range(min(self.longest, len(words) - i), 0, -1):
                 span = words[i : i + k]
-                if any(text[a.end() : b.start()].strip() for a, b in zip(span, span[1:])):
+                if any(text[a.end() : b.start()].strip() for a, b in zip(span, span[1:], strict=False)):
                     continue  # the words of a name are separated by spaces only
                 key = tuple(_stem(m.group()) for m in span)
                 if key in self.target:
