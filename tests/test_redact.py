@@ -87,3 +87,17 @@ def test_bad_names(names):
 def test_not_a_session():
     with pytest.raises(CoachkitError):
         redact("call.vtt")
+
+
+def test_names_in_the_text_near_spellings_and_what_it_cannot_catch():
+    from coachkit.redaction import CANNOT_CATCH, redaction_preview
+
+    s = Session("c", "c", "full", None, (), "", (
+        Utterance("u1", "coach", "Sam Okoro", None, None, "Hi Preeti. How did it go with Ravi on Monday? I think so."),
+        Utterance("u2", "client", "Priti", None, None, "Well, Sam, fine. Dana says hi."),
+    ))  # fmt: skip
+    r = redact(s, names=["Dana"])
+    assert r.utterances[0].text == "Hi [Client]. How did it go with [name] on Monday? I think so."
+    assert r.utterances[1].text == "Well, [Coach], fine. [name] says hi."
+    assert r.notes[-1] == CANNOT_CATCH and "start of a sentence" in CANNOT_CATCH
+    assert ("Ravi", "[name]", 1) in redaction_preview(s) and ("Preeti", "[Client]", 1) in redaction_preview(s)

@@ -561,3 +561,27 @@ def test_roles_and_per_speaker_steps_are_linear_in_the_number_of_speakers(tmp_pa
         redact(s)
 
     assert _growth(make, 20_000, read) < 8
+
+
+def test_command_line_client_names_and_one_speaker_files(tmp_path):
+    from coachkit.cli import main
+
+    three = write(tmp_path, "three.txt", "Sam: What now?\nMaya: Rest.\nTom: Me too, a lot more words here.\n")
+    assert main(["metrics", str(three), "--coach", "Sam", "--client", "Maya"]) == 0
+    one = write(tmp_path, "one.txt", "Sam: What now? Anyone?\nSam: Hello?\n")
+    import contextlib
+    import io
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        assert main(["import", str(one), "--coach", "Sam", "--out", str(tmp_path / "lib"), "--consent", "yes"]) == 1
+    assert "only one person speaks (Sam)" in err.getvalue()
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["import", str(three), "--coach", "Sam", "--client", "Maya", "--out", str(tmp_path / "lib"),
+                     "--names", "Lisbon", "--redact", "--preview"])  # fmt: skip
+    assert code == 0 and "Maya -> " not in out.getvalue() and "cannot catch" in out.getvalue()
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        assert main(["metrics", str(three), "--coach", "Nobody"]) == 1
+    assert "--coach NAME" in err.getvalue() and "coach=NAME in Python" in err.getvalue()
