@@ -133,7 +133,8 @@ def _names_alone(parsed: list[_Line]) -> set[str]:
         if item.text.casefold() in _NOT_NAMES or item.text.casefold() in LABEL_WORDS:
             continue
         nxt = next((p for p in parsed[k + 1 : k + 3] if p.kind != "blank"), None)
-        if nxt is not None and nxt.kind == "text" and nxt.text != item.text:
+        # the text below a name reads as speech, not as another name (a sentence, or more than four words)
+        if nxt is not None and nxt.kind == "text" and not _NAME_ALONE.fullmatch(nxt.text):
             counts[item.text] = counts.get(item.text, 0) + 1
     names = {n for n, c in counts.items() if c >= 2}
     return names if len(names) >= 2 else set()

@@ -286,7 +286,7 @@ def _offers_choice(text: str) -> bool:
     last = " ".join(_words(pieces[-1]))
     if " or " not in f" {last} ":
         return False
-    before, after = last.split(" or ", 1)
+    before, after = f" {last} ".split(" or ", 1)
     return bool(before.split()) and before.split()[0] not in _WH and bool(after.split()) and after.split()[0] not in _WH | {"not"}
 
 

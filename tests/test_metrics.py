@@ -244,6 +244,7 @@ def test_the_fallback_type_is_the_one_right_more_often_on_the_tuning_set():
         ("How do you want to handle the team or the board?", "open"),
         ("What matters more, the money or the title?", "closed"),  # the options named at the end
         ("Which do you prefer: the call or the email?", "closed"),
+        ("How you'd stand on the stage, or maybe how you'd handle the nerves?", "open"),  # a clause starting "or"
         ("If you could change one thing what would it be?", "open"),  # a lead-in without a comma
         ("(pause) What else is there?", "open"),  # after a stage direction
         ("[laughs] How so?", "open"),
