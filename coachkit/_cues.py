@@ -23,7 +23,7 @@ __all__ = [
 
 SPACES = re.compile(r"\s+")
 # a voice tag at the start of a cue: <v Name>, <v.loud Name>; class names hold no "." so nothing is ambiguous
-_VOICE = re.compile(r"<v(?:\.[^\s.<>]*)*[ \t]+([^<>]*)>")
+_VOICE = re.compile(r"<v(?:\.[^\s.<>]*+)*+[ \t]+([^<>]*)>")  # possessive: a failed match never backtracks
 # any cue tag (<i>, </v>, <c.red>, <00:00:01.000>) or an ASS override {\an8}; neither part can hold its opener
 _TAG = re.compile(r"<[^<>]*>|\{\\[^{}]*\}")
 _NAME_BAD = re.compile(r"[<>{}]")

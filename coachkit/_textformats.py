@@ -30,10 +30,11 @@ __all__ = ["text_cues", "looks_like_text_transcript", "ROLE_WORDS"]
 ROLE_WORDS = {"coach": "coach", "client": "client", "coachee": "client"}
 
 _TIME = r"(?:(\d{1,2}):)?(\d{1,3}):(\d{2})(?:[.,]\d{1,3})?"
-# "Name  0:15" / "Name\t00:01:02" (Otter, Teams' Word download): the name is bounded, so no backtracking
-_HEAD = re.compile(rf"(\S[^\t]{{0,79}}?)(?:[ \t]{{2,}}|\t)\(?{_TIME}\)?[ \t]*")
+# "Name  0:15" / "Name\t00:01:02" (Otter, Teams' Word download). The name and every run of spaces
+# inside a pattern are bounded, so a failed match costs a constant per position: linear on any line
+_HEAD = re.compile(rf"(\S[^\t]{{0,79}}?)(?:[ \t]{{2,12}}|\t)\(?{_TIME}\)?[ \t]*")
 # "Name (00:01:02):" or "Name [00:01]" with the text after it, or on the lines below
-_PAREN_HEAD = re.compile(rf"([^\s()\[\]:][^()\[\]:]{{0,60}}?)[ \t]*[(\[]{_TIME}[)\]](?:[ \t]*:[ \t]*(.*)|[ \t]*)")
+_PAREN_HEAD = re.compile(rf"([^\s()\[\]:][^()\[\]:]{{0,60}}?)[ \t]{{0,3}}[(\[]{_TIME}[)\]](?:[ \t]*:[ \t]*(.*)|[ \t]*)")
 # "0:00 text" / "[00:01:02] text": a time at the start of the line
 _PREFIX = re.compile(rf"[(\[]?{_TIME}[)\]]?[ \t]+(\S.*)")
 _ARROW = re.compile(r"[ \t]*(\d{1,2}):(\d{1,2}):(\d{1,2}(?:\.\d{1,3})?)[ \t]*-->[ \t]*(\d{1,2}):(\d{1,2}):(\d{1,2}(?:\.\d{1,3})?)[ \t]*")

@@ -496,7 +496,7 @@ def test_size_limits_and_files_that_are_not_regular(tmp_path, monkeypatch):
 
 
 def _growth(make, n, reader):
-    """How much longer input of size 4n takes than size n (best of 2 each); an alarm guards against a hang."""
+    """How much longer input of size 4n takes than size n (best of 3 each); an alarm guards against a hang."""
     import signal
     import time
 
@@ -510,7 +510,7 @@ def _growth(make, n, reader):
         for size in (n, 4 * n):
             text = make(size)
             best = float("inf")
-            for _ in range(2):
+            for _ in range(3):
                 t0 = time.perf_counter()
                 reader(text)
                 best = min(best, time.perf_counter() - t0)
@@ -518,7 +518,8 @@ def _growth(make, n, reader):
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, old)
-    return spent[1] / max(spent[0], 1e-3)
+    # below 10 ms the clock's noise is larger than any growth: such inputs are read fast whatever their size
+    return spent[1] / max(spent[0], 0.01)
 
 
 @pytest.mark.parametrize(
