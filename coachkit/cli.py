@@ -24,6 +24,7 @@ It is independent of ICF; the official wording is on ICF's PCC Markers page:
   coachkit validate PATH...        check session, key and framework files
   coachkit metrics FILE            conversation metrics of a transcript
   coachkit import FILE --coach N --out DIR   turn a transcript into a session for an answer key
+                                   (--client N, --redact, --names A B, --preview)
 """
 
 
@@ -67,23 +68,44 @@ def _cmd_validate(args) -> int:
 def _cmd_metrics(args) -> int:
     import json
 
-    from .metrics import conversation_metrics, format_metrics
+    from .metrics import conversation_metrics, format_metrics, metric_notes, metric_reasons
     from .transcripts import load_transcript
 
-    session = load_transcript(args.file, coach=args.coach)
+    session = load_transcript(args.file, coach=args.coach, client=args.client)
     metrics = conversation_metrics(session)
+    reasons = metric_reasons(session, metrics)
     if args.json:
-        print(json.dumps(metrics, indent=2))
+        print(json.dumps({"metrics": metrics, "n/a": reasons} if args.reasons else metrics, indent=2))
     else:
-        for note in session.notes:
+        for note in (*session.notes, *metric_notes(session)):
             print(note)
-        print(format_metrics(metrics))
+        print(format_metrics(metrics, reasons))
     return 0
 
 
 def _cmd_import(args) -> int:
-    from .library import import_transcript
+    from dataclasses import replace
 
+    from .library import write_session
+    from .model import slug
+    from .redaction import CANNOT_CATCH, redact, redaction_preview
+    from .transcripts import load_transcript
+
+    session = load_transcript(args.file, coach=args.coach, client=args.client)
+    speakers = {u.speaker for u in session.utterances}
+    if "client" not in speakers:
+        name = next(u.name for u in session.utterances if u.speaker == "coach")
+        raise CoachkitError(
+            f"{args.file}: only one person speaks ({name}), so there is no client and no coaching conversation "
+            "to import. If the file gives two people one name (a shared room microphone, say), split the turns "
+            "in the file first; if you gave the wrong --coach, name the coach as it appears in the file"
+        )
+    names = [n for part in (args.names or []) for n in part.split(",") if n.strip()]
+    if (args.redact or names) and args.preview:
+        for found, label, times in redaction_preview(session, names):
+            print(f"{found} -> {label} ({times}x)")
+        print(CANNOT_CATCH)
+        return 0
     consent = args.consent
     if consent is None:
         if not sys.stdin.isatty():
@@ -95,7 +117,14 @@ def _cmd_import(args) -> int:
         consent = "yes" if answer.strip().lower() in ("y", "yes") else "no"
     if consent != "yes":
         raise CoachkitError("not imported: the client's written permission is needed to use a recording")
-    folder = import_transcript(args.file, coach=args.coach, out=args.out, redact=args.redact, consent="client-agreed")
+    if args.redact or names:
+        session = redact(session, names)
+    title = " ".join(Path(session.title).stem.replace("_", " ").split()) or "My session"
+    session = replace(session, title=title, kind="full", level=None, focus=(), key=None)
+    folder = Path(args.out).expanduser() / slug(session.id)
+    write_session(session, folder, consent="client-agreed")
+    if args.redact or names:
+        print(CANNOT_CATCH)
     print(f"wrote {folder}: add an answer key to its session.yaml, then run: coachkit validate {folder}")
     return 0
 
@@ -122,15 +151,20 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("metrics", help="conversation metrics of a transcript (.vtt .srt .txt)")
     p.add_argument("file")
-    p.add_argument("--coach", help="the coach's speaker name (guessed if left out)")
+    p.add_argument("--coach", help="the coach's speaker name (guessed from who asks questions if left out)")
+    p.add_argument("--client", help="the client's speaker name, when more than two people speak")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.add_argument("--reasons", action="store_true", help="with --json: also say why each n/a figure is n/a")
     p.set_defaults(func=_cmd_metrics)
 
     p = sub.add_parser("import", help="turn a transcript into a session folder ready for an answer key")
     p.add_argument("file")
     p.add_argument("--coach", required=True, help="the coach's speaker name")
     p.add_argument("--out", required=True, help="the library folder to write the session into")
-    p.add_argument("--redact", action="store_true", help="replace the speakers' names before writing")
+    p.add_argument("--client", help="the client's speaker name, when more than two people speak")
+    p.add_argument("--redact", action="store_true", help="replace people's names in the names and the text")
+    p.add_argument("--names", nargs="+", metavar="NAME", help="more names to replace (implies --redact)")
+    p.add_argument("--preview", action="store_true", help="with --redact: list what would be replaced, write nothing")
     p.add_argument("--consent", choices=["yes", "no"], help="the client agreed in writing (asked if left out)")
     p.set_defaults(func=_cmd_import)
     return parser

@@ -7,7 +7,7 @@ to know where to listen, not to decide a level.
 =====================  ======  ===========================================================================
 metric                 marker  what it is (and the practitioners' rule of thumb)
 =====================  ======  ===========================================================================
-duration_s             -       seconds from the first start to the last end (None with no times)
+duration_s             -       seconds from the first start to the last time of the last cue (None untimed)
 coach_turns            -       turns taken by the coach (consecutive cues of one speaker are one turn)
 client_turns           -       turns taken by the client
 questions              7.6     coach sentences ending with "?"
@@ -15,7 +15,9 @@ open_questions         7.6     questions that leave the answer to the client (se
 closed_questions       7.6     yes/no questions and choices between options the coach names
 stacked_questions      7.6     coach turns with two or more questions: one question at a time, or only
                                the last gets answered
-interruptions          6.6     coach turns that start before the client's last turn ended (None untimed)
+interruptions          6.6     coach turns that start before the client's last turn ended; None untimed, and
+                               None when no cue overlaps another (Zoom and Otter never write overlaps) unless
+                               the session file declares ``timing_shows_overlaps: true``
 silences               5.5     gaps of 3 s or more between consecutive cues, whoever speaks next, counted
                                before cues are merged into turns (None untimed or with start times only)
 coach_talk_share       7.8     the coach's share of coach + client talk (time if timed, else words);
@@ -24,6 +26,9 @@ client_talk_share      7.8     the client's share; the two add to 1 (a third spe
 advice_phrases         -       phrases like "you should", "have you tried": consulting, not coaching mode
                                (the phrases themselves: :func:`advice_phrases`)
 =====================  ======  ===========================================================================
+
+Every figure is a plain number, or None where the source cannot show it; :func:`metric_reasons` says
+why each None is n/a, and :func:`metric_notes` how many questions fell to the fallback type.
 
 Silences and talk time are measured on the cues as the file has them (see
 :func:`coachkit.transcripts.cue_times`), so a client's long pause inside one turn counts. For a session
@@ -48,6 +53,9 @@ __all__ = [
     "split_questions",
     "metrics_table",
     "format_metrics",
+    "metric_reasons",
+    "metric_notes",
+    "FALLBACK_TYPE",
 ]
 
 #: A gap between cues of at least this many seconds is a silence (a practitioner's rule of thumb:
@@ -79,10 +87,28 @@ _CLOSERS = "\"'”’)] \t"
 def split_questions(text: str) -> list[str]:
     """The sentences of ``text`` that end with a question mark.
 
-    >>> split_questions("Thanks. What do you want today? And how will you know? Really?!")
+    A one-word acknowledgement ("Okay?", "Cool?", "Right?") is not a question.
+
+    >>> split_questions("Thanks. What do you want today? And how will you know? Really?! Okay? Cool?")
     ['What do you want today?', 'And how will you know?', 'Really?!']
     """
-    return [s.strip() for s in _SENTENCE_END.split(text) if s.rstrip(_CLOSERS + "!").endswith("?")]
+    return [
+        s.strip()
+        for s in _SENTENCE_END.split(text)
+        if s.rstrip(_CLOSERS + "!").endswith("?") and not _acknowledgement(s)
+    ]
+
+
+# one-word replies said with a rising tone: they check in, they do not ask
+_ACKNOWLEDGEMENTS = {
+    "okay", "ok", "cool", "right", "alright", "yeah", "yes", "yep", "sure", "good", "great", "fine", "nice",
+    "mhm", "mm", "hmm", "uh-huh", "no", "wow", "oh", "ah", "gotcha", "perfect", "awesome",
+}  # fmt: skip
+
+
+def _acknowledgement(sentence: str) -> bool:
+    word = sentence.strip().strip(_CLOSERS + "?!.,…").lower()
+    return word in _ACKNOWLEDGEMENTS
 
 
 _WH = {
@@ -165,6 +191,13 @@ def _head_kind(clause: str) -> str | None:
     return None
 
 
+#: The type a question gets when no rule decides: the one right more often on the tuning set
+#: (``tests/data/questions_tune.csv``; measured by ``tests/test_metrics.py``).
+FALLBACK_TYPE = "closed"
+
+_STAGE_DIRECTION = re.compile(r"^\s*(?:\([^()]*\)|\[[^\[\]]*\])\s*")
+
+
 def classify_question(text: str) -> str:
     """Tell an open question from a closed one: ``'open'`` or ``'closed'``.
 
@@ -188,17 +221,28 @@ def classify_question(text: str) -> str:
     """
     if not isinstance(text, str):
         raise CoachkitError(f"classify_question needs the text of a question, not {type(text).__name__}")
+    return _classify(text)[0]
+
+
+def _classify(text: str) -> tuple[str, bool]:
+    """The type, and whether a rule decided it (False: it fell to :data:`FALLBACK_TYPE`)."""
+    while True:  # "(pause) What else?", "[laughs] How so?": a stage direction before the question
+        m = _STAGE_DIRECTION.match(text)
+        if not m or m.end() == 0 or m.end() >= len(text):
+            break
+        text = text[m.end() :]
+    text = text.strip().strip("\"“”'‘’")
     words_text = " ".join(_words(text))
     if _TAG_QUESTION.search(text.lower().replace("’", "'").rstrip(_CLOSERS + "?!.")):
-        return "closed"
+        return "closed", True
     if _OPEN_FRAGMENT.match(words_text) or _OPEN_FRAGMENT.match(_strip_fillers(words_text)):
-        return "open"
+        return "open", True
     wonder = _I_WONDER.match(_strip_fillers(words_text))
     if wonder:
-        return "closed" if wonder.group(1) in ("if", "whether") else "open"
-    clauses = [c for c in re.split(r"[,;:—–]|\s-\s|\.\.\.", text) if _words(c)]
+        return ("closed" if wonder.group(1) in ("if", "whether") else "open"), True
+    clauses = [c for c in re.split(r"[,;:—–]|\s-\s|\.\.\.|…", text) if _words(c)]
     if not clauses:
-        return "closed"
+        return FALLBACK_TYPE, False
     head = _head_kind(clauses[0])
     if head is None or (len(clauses) > 1 and _SUBORDINATE.match(_strip_fillers(" ".join(_words(clauses[0]))))):
         # a lead-in ("If you had a magic wand, ...") or a statement ("I'm curious, what ..."): the first
@@ -208,9 +252,14 @@ def classify_question(text: str) -> str:
             if kind is not None:
                 head = kind
                 break
-    if head == "open" and _offers_choice(words_text):
-        return "closed"
-    return head or "closed"
+    if head is None and _SUBORDINATE.match(_strip_fillers(" ".join(_words(clauses[0])))):
+        # "If you could change one thing what would it be?": a lead-in with no comma before the question
+        head = _after_lead_in(_words(clauses[0]))
+    if head == "open" and _offers_choice(text):
+        return "closed", True
+    if head is None:
+        return FALLBACK_TYPE, False
+    return head, True
 
 
 def _strip_fillers(words_text: str) -> str:
@@ -220,12 +269,25 @@ def _strip_fillers(words_text: str) -> str:
     return " ".join(words)
 
 
-def _offers_choice(words_text: str) -> bool:
-    """'What matters more, the money or the title?': a wh-question that offers the options is closed."""
-    if " or " not in f" {words_text} ":
+def _after_lead_in(words: list[str]) -> str | None:
+    """The type of the question inside a lead-in clause: the first question word after the lead-in decides."""
+    for k in range(1, len(words)):
+        if words[k] in _WH and words[k - 1] not in _PREPOSITIONS | {"of", "about", "know", "see", "decide"}:
+            return "open"
+    return None
+
+
+def _offers_choice(text: str) -> bool:
+    """'What matters more, the money or the title?': a wh-question that ends by naming the options is
+    closed; an " or " inside the question itself ("What would you keep or drop?") is not a choice."""
+    pieces = re.split(r"[,:;—–]", text)
+    if len(pieces) < 2:
         return False
-    after = words_text.split(" or ", 1)[1].split()
-    return bool(after) and after[0] not in _WH and after[0] not in ("not",)
+    last = " ".join(_words(pieces[-1]))
+    if " or " not in f" {last} ":
+        return False
+    before, after = f" {last} ".split(" or ", 1)
+    return bool(before.split()) and before.split()[0] not in _WH and bool(after.split()) and after.split()[0] not in _WH | {"not"}
 
 
 # -------------------------------------------------------------------------------------------- advice
@@ -239,10 +301,9 @@ _ADVICE = [
     ("why don't you", r"\bwhy don'?t you\b(?! (?:want|like|think|feel|believe))"),
     ("why not just", r"\bwhy not just\b"),
     ("if I were you", r"\bif i were you\b"),
-    (
-        "I would",
-        r"\bi would\b(?! (?:like|love|be curious|be interested|invite|ask))|\bi'd (?:suggest|recommend|try|go|do|say)\b",
-    ),
+    # "I would" alone was wrong in all of ten real hits ("I would love to hear", "what I would notice"):
+    # only "I would / I'd" followed by a verb of advising counts
+    ("I would suggest", r"\bi(?: would|'d|’d) (?:suggest|recommend|advise|urge|encourage you to)\b"),
     ("my advice", r"\bmy advice\b"),
     ("I suggest", r"\bi (?:suggest|recommend)\b"),
     ("what you need to do", r"\bwhat you (?:need|have|ought) to do is\b"),
@@ -250,12 +311,18 @@ _ADVICE = [
     ("the best thing", r"\bthe best thing (?:to do|would be)\b"),
 ]
 _ADVICE_RES = [(phrase, re.compile(pattern, re.IGNORECASE)) for phrase, pattern in _ADVICE]
+# words every phrase holds: a turn with none of them holds no phrase (most turns), so it is not searched
+_ADVICE_WORDS = (
+    "you should", "you need to", "you must", "you ought to", "have you tried", "why don", "why not just",
+    "if i were you", "my advice", "suggest", "recommend", "advise", "urge", "encourage you", "what you ",
+    "try to", "the best thing",
+)  # fmt: skip
 
 
 def advice_phrases(session: Session) -> list[tuple[str, str]]:
     """Where the coach gives advice: a list of ``(utterance id, phrase)``, in order.
 
-    The phrases ("you should", "have you tried", "why don't you", "I would", "if I were you", "my
+    The phrases ("you should", "have you tried", "why don't you", "I would suggest", "if I were you", "my
     advice", ...) are a practitioner's sign of consulting rather than coaching, not an ICF rule;
     "What do you think you should do?" is a coaching question and is not counted.
 
@@ -270,6 +337,9 @@ def advice_phrases(session: Session) -> list[tuple[str, str]]:
     found = []
     for u in session.utterances:
         if u.speaker != "coach":
+            continue
+        lowered = u.text.lower()
+        if not any(word in lowered for word in _ADVICE_WORDS):
             continue
         here = [(m.start(), phrase) for phrase, pattern in _ADVICE_RES for m in pattern.finditer(u.text)]
         found.extend((u.id, phrase) for _, phrase in sorted(here))
@@ -336,33 +406,31 @@ def conversation_metrics(session: Session) -> dict[str, float | int | None]:
         stacked += len(asked) >= 2
         open_q += sum(classify_question(q) == "open" for q in asked)
 
-    starts = [u.start for u in utterances if u.start is not None]
-    ends = [u.end for u in utterances if u.end is not None]
-    fully_timed = bool(utterances) and len(starts) == len(ends) == len(utterances)
-    duration = None
-    if starts:
-        duration = round(max(ends + starts) - min(starts), 3)
-
-    interruptions = None
-    silences = None
-    spans = _cue_spans(session) if fully_timed else []
+    spans = _cue_spans(session)
+    duration = _duration(spans)
+    fully_timed = bool(utterances) and all(u.start is not None and u.end is not None for u in utterances)
+    interruptions = silences = None
+    overlaps = False
     if fully_timed:
-        interruptions = 0
-        last_client_end = None
-        for u in utterances:
-            if u.speaker == "coach" and last_client_end is not None and u.start < last_client_end:
-                interruptions += 1
-            elif u.speaker == "client":
-                last_client_end = u.end
         silences = 0
         latest = None
         for _, start, end in spans:
             if start is None or end is None:
                 silences = None
                 break
-            if latest is not None and start - latest >= SILENCE_SECONDS:
-                silences += 1
+            if latest is not None:
+                if start - latest >= SILENCE_SECONDS:
+                    silences += 1
+                overlaps = overlaps or start < latest
             latest = end if latest is None else max(latest, end)
+        if overlaps or _declares_overlaps(session):
+            interruptions = 0
+            last_client_end = None
+            for u in utterances:
+                if u.speaker == "coach" and last_client_end is not None and u.start < last_client_end:
+                    interruptions += 1
+                elif u.speaker == "client":
+                    last_client_end = u.end
 
     coach_share = _talk_share(spans, coach, client) if fully_timed else None
     if coach_share is None:
@@ -383,6 +451,72 @@ def conversation_metrics(session: Session) -> dict[str, float | int | None]:
         "client_talk_share": client_share,
         "advice_phrases": len(advice_phrases(session)),
     }
+
+
+def _declares_overlaps(session: Session) -> bool:
+    return str(session.meta.get("timing_shows_overlaps", "")).lower() == "true"
+
+
+def _duration(spans) -> float | None:
+    """From the first start to the last time the file gives (the last cue's end, or its start)."""
+    first = last = None
+    for _, start, end in spans:
+        if start is not None:
+            first = start if first is None else min(first, start)
+        for t in (start, end):
+            if t is not None:
+                last = t if last is None else max(last, t)
+    return None if first is None else round(last - first, 3)
+
+
+def metric_reasons(session: Session, metrics: Mapping[str, object] | None = None) -> dict[str, str]:
+    """Why each metric that is None is n/a, in plain words: ``{metric: reason}``.
+
+    The metrics themselves stay plain numbers and None (see :func:`conversation_metrics`); this says
+    what the source cannot show.
+
+    >>> from coachkit.model import Session, Utterance
+    >>> s = Session("d", "d", "full", None, (), "", (
+    ...     Utterance("u1", "coach", "Sam", 0.0, 4.0, "What now?"), Utterance("u2", "client", "Maya", 5.0, 9.0, "Go.")))
+    >>> metric_reasons(s)["interruptions"]
+    'the file has no overlapping cues (Zoom and Otter never write them), so it cannot show an interruption'
+    """
+    _check_session(session)
+    metrics = conversation_metrics(session) if metrics is None else metrics
+    timed = any(c.start is not None for c in session.cues) or any(u.start is not None for u in session.utterances)
+    ends = all(u.end is not None for u in session.utterances) and bool(session.utterances)
+    reasons = {}
+    for name, value in metrics.items():
+        if value is not None:
+            continue
+        if not timed:
+            reasons[name] = "the file has no times"
+        elif name in ("interruptions", "silences", "coach_talk_share", "client_talk_share") and not ends:
+            reasons[name] = "the file gives start times only (as Otter does), so pauses and overlaps cannot be seen"
+        elif name == "interruptions":
+            reasons[name] = (
+                "the file has no overlapping cues (Zoom and Otter never write them), so it cannot show an interruption"
+            )
+        elif name in ("coach_talk_share", "client_talk_share"):
+            reasons[name] = "neither the coach nor the client says anything"
+        else:
+            reasons[name] = "the file does not give what this needs"
+    return reasons
+
+
+def metric_notes(session: Session) -> list[str]:
+    """Plain sentences about how the question figures were reached (for showing beside the numbers)."""
+    _check_session(session)
+    asked = [q for u in session.utterances if u.speaker == "coach" for q in split_questions(u.text)]
+    if not asked:
+        return ["No coach sentence ends with a question mark, so there are no questions to count."]
+    fell = sum(1 for q in asked if not _classify(q)[1])
+    if not fell:
+        return []
+    return [
+        f"{fell} of {len(asked)} question{'s' if len(asked) != 1 else ''} matched no rule and "
+        f"{'were' if fell != 1 else 'was'} counted as {FALLBACK_TYPE} (the type right more often when no rule decides)."
+    ]
 
 
 def _talk_share(spans, coach, client) -> float | None:
@@ -407,10 +541,10 @@ def _word_share(coach, client) -> float | None:
 # ------------------------------------------------------------------------------------------ showing
 
 
-def shown_value(name: str, value) -> str:
-    """A metric as a person reads it: shares as percentages, the length in minutes, "n/a" without times."""
+def shown_value(name: str, value, reason: str | None = None) -> str:
+    """A metric as a person reads it: shares as percentages, the length in minutes, "n/a" with its reason."""
     if value is None:
-        return "n/a (no times in the file)"
+        return f"n/a ({reason or 'no times in the file'})"
     if name.endswith("_share"):
         return f"{value:.0%}"
     if name == "duration_s":
@@ -419,7 +553,7 @@ def shown_value(name: str, value) -> str:
     return str(value)
 
 
-def format_metrics(metrics: Mapping[str, object]) -> str:
+def format_metrics(metrics: Mapping[str, object], reasons: Mapping[str, str] | None = None) -> str:
     """The metrics as a readable plain-text table (for the command line).
 
     >>> print(format_metrics({"questions": 12, "coach_talk_share": 0.31, "silences": None}))
@@ -431,7 +565,7 @@ def format_metrics(metrics: Mapping[str, object]) -> str:
     rows = [("metric", "value", "marker", "meaning")]
     for name, value in metrics.items():
         marker, meaning = METRICS.get(name, ("", ""))
-        rows.append((name, shown_value(name, value), marker, meaning))
+        rows.append((name, shown_value(name, value, (reasons or {}).get(name)), marker, meaning))
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     return "\n".join(
         f"{r[0]:<{widths[0]}}   {r[1]:<{widths[1]}} {r[2]:<{max(widths[2], 6)}}  {r[3]}".rstrip() for r in rows

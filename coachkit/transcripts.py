@@ -1,20 +1,23 @@
-"""Read the transcript of a real coaching session: Zoom or Teams WebVTT, SubRip, Otter.ai text, plain lines.
+"""Read the transcript of a real coaching session: WebVTT, SubRip, Word, Otter, transcription-service text, dialogues.
 
 A coach brings the file their tool gave them; :func:`load_transcript` turns it into a
 :class:`~coachkit.model.Session` (with no answer key) that the rest of the kit reads.
 
-What is read, detected from the content (a ``.txt`` holding WebVTT is read as WebVTT):
+What is read, detected from the content (a ``.txt`` holding WebVTT is read as WebVTT; the full list
+with examples is in ``docs/transcript-formats.md``):
 
-- **WebVTT** (``.vtt``), read with webvtt-py. Zoom puts the speaker in the text (``Jordan: text``);
-  Teams uses a voice tag (``<v Jordan>text</v>``, with or without the closing tag) and GUID cue ids.
-  NOTE, STYLE and REGION blocks and cue settings (``align:start position:10%``) are allowed.
-- **SubRip** (``.srt``), read with srt: index, ``00:00:01,000 --> 00:00:04,000``, text, blank line.
-- **Otter.ai** text export: a ``Name  0:15`` line (two spaces; ``H:MM:SS`` past an hour), the text
-  below, a blank line. Otter gives start times only, so its turns have ``end=None``.
-- **plain text**: ``Name: text`` lines with no times (``start`` and ``end`` are None).
+- **WebVTT** (``.vtt``, Zoom and Teams), by :mod:`coachkit._vtt`, the kit's one WebVTT grammar.
+- **SubRip** (``.srt``), by :mod:`coachkit._srt`, with ``Name:``, ``[SPEAKER_00]:``, ``>> NAME:`` or
+  ``<v Name>`` speakers.
+- **Word** (``.docx``) downloads from Teams and Otter, by :mod:`coachkit._docx` (python-docx), limited
+  by their unpacked size.
+- **Text** (:mod:`coachkit._textformats`): Otter's ``Name  0:15`` export (start times only, so
+  ``end=None``), ``Name (00:01:02):`` lines, diarized and caption labels, a name alone above its text,
+  time prefixes, and pasted dialogues (``Name: text``, no times), whose ``COACH: Name`` header lines
+  declare the roles and whose page text is left out and counted in ``notes``.
 
 Rules (a broken rule is a :class:`~coachkit.errors.FormatError` naming the file and the line; no cue is
-ever dropped silently, even where webvtt-py and srt would be lenient):
+ever dropped silently):
 
 - every timing line parses, and every cue ends at or after its start; starts never go backwards
   (overlapping cues are fine: real calls have them);
@@ -31,31 +34,33 @@ silence.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import NamedTuple
 
+from . import _docx, _files, _srt, _vtt
+from . import _textformats as _text
+from ._cues import RawCue, clean_name
+from ._files import read_bounded
 from .errors import CoachkitError, FormatError
-from .model import Cue, Session, Utterance
+from .model import Cue, Session, Utterance, slug
 
 __all__ = ["load_transcript", "cue_times", "FORMATS", "HOW_TO_GET_A_TRANSCRIPT"]
 
 #: The formats :func:`load_transcript` reads, by the name it uses for them.
-FORMATS: tuple[str, ...] = ("webvtt", "srt", "otter", "plain")
+FORMATS: tuple[str, ...] = ("webvtt", "srt", "docx", "otter", "plain")
 
 #: Said whenever a file cannot be read, so a coach knows what to bring instead.
 HOW_TO_GET_A_TRANSCRIPT = (
-    "coachkit reads WebVTT (.vtt, from Zoom or Teams), SubRip (.srt), Otter.ai text exports (.txt) and plain "
-    "text with one 'Name: text' line per turn. To get one: in Teams: Recording > Transcript > Download as .vtt; "
-    "in Zoom: the cloud recording's Audio transcript (.vtt); in Otter: Export > TXT with speaker names and "
-    "timestamps."
+    "coachkit reads WebVTT (.vtt, from Zoom or Teams), SubRip (.srt), Word transcripts (.docx, from Teams or "
+    "Otter), Otter.ai text exports (.txt) and text with one 'Name: text' line per turn (see "
+    "docs/transcript-formats.md). To get one: in Teams: Recording > Transcript > Download as .vtt (or .docx); "
+    "in Zoom: the cloud recording's Audio transcript (.vtt); in Otter: Export > TXT or DOCX with speaker names "
+    "and timestamps."
 )
 
 # files people bring that are not transcripts the kit reads, by extension
 _NOT_TEXT = {
-    ".docx": "a Word document",
     ".doc": "a Word document",
     ".odt": "an OpenDocument text",
     ".rtf": "a rich-text document",
@@ -81,48 +86,23 @@ _MAGIC = (
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # Control characters that never appear in a text transcript (tab, line ends and form feed may).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-
-_VTT_TS = r"(?:(\d{1,10}):)?([0-5]?\d):([0-5]?\d)\.(\d{1,3})"
-_VTT_TIMING = re.compile(rf"[ \t]*{_VTT_TS}[ \t]*-->[ \t]*{_VTT_TS}(?:[ \t]+.*)?[ \t]*")
-_SRT_TS = r"(\d{1,10}):([0-5]?\d):([0-5]?\d)[,.](\d{1,3})"
-_SRT_TIMING = re.compile(rf"[ \t]*{_SRT_TS}[ \t]*-->[ \t]*{_SRT_TS}(?:[ \t]+.*)?[ \t]*")
-_OTTER_HEAD = re.compile(r"(\S.{0,79}?)(?:[ \t]{2,}|\t)((?:\d{1,2}:)?\d{1,3}:\d{2})[ \t]*")
-_OTTER_FOOTER = re.compile(r"\s*transcribed by\s+(https?://)?otter\.ai\S*\s*", re.IGNORECASE)
-_BLOCK = re.compile(r"[^\n]+(?:\n[^\n]+)*")
-_NAME_BAD = re.compile(r"[<>\[\]{}]")
-_VOICE = re.compile(r"<v(?:\.[\w.-]+)*[ \t]+([^>]+?)[ \t]*>")
-_TAG = re.compile(r"<[^>]*>|\{\\[^}]*\}")
-_SPACES = re.compile(r"\s+")
 _QUESTION = re.compile(r"\?[!\"'”’)\]]*(?=\s|$)")
-
-
-class _Cue(NamedTuple):
-    """One cue as written in the file, before cues are merged into turns."""
-
-    n: int  # the cue's number: its whole-number identifier when the file numbers cues uniquely, else its position
-    line: int  # the line it starts on (timing line, speaker line)
-    start: float | None
-    end: float | None
-    name: str | None  # the speaker as written, None when the cue does not say
-    text: str
 
 
 # ----------------------------------------------------------------------------------------------- reading
 
 
-def _read_text(path: Path) -> tuple[str, list[str]]:
-    """The file's text (BOM removed) and any notes about how it was decoded."""
-    if not path.exists():
-        raise CoachkitError(f"{path}: no such file")
-    if path.is_dir():
-        raise CoachkitError(f"{path}: is a folder, not a transcript file. {HOW_TO_GET_A_TRANSCRIPT}")
+def _read_bytes(path: Path) -> bytes:
     kind = _NOT_TEXT.get(path.suffix.lower())
     if kind:
         raise FormatError(path, None, f"this is {kind}, not a transcript. {HOW_TO_GET_A_TRANSCRIPT}")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CoachkitError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if path.is_dir():
+        raise FormatError(path, None, f"is a folder, not a transcript file. {HOW_TO_GET_A_TRANSCRIPT}")
+    return read_bounded(path, _files.TRANSCRIPT_LIMIT, "transcript")
+
+
+def _decode(path: Path, data: bytes) -> tuple[str, list[str]]:
+    """The file's text (BOM removed) and any notes about how it was decoded."""
     if not data.strip():
         raise FormatError(path, None, f"the file is empty. {HOW_TO_GET_A_TRANSCRIPT}")
     for magic, what in _MAGIC:
@@ -162,343 +142,80 @@ def _split_lines(text: str) -> list[str]:
 
 
 def _detect(lines: list[str], path: Path) -> str:
-    """Which of :data:`FORMATS` the text is, from its content; a FormatError if none."""
+    """Which reader the text needs, from its content: 'webvtt', 'srt' or 'text'; a FormatError if none."""
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
         raise FormatError(path, None, f"the file is empty. {HOW_TO_GET_A_TRANSCRIPT}")
     if lines[first].startswith("WEBVTT"):
         return "webvtt"
     sample = lines[first : first + 200]
-    if any("-->" in line for line in sample):
+    if any("-->" in line for line in sample) and any(_srt.SRT_TIMING.fullmatch(line) for line in sample):
         if path.suffix.lower() == ".vtt":
             raise FormatError(path, first + 1, "a WebVTT file must start with the line 'WEBVTT'")
         return "srt"
-    for line in sample:
-        if not line.strip():
-            continue
-        if _OTTER_HEAD.fullmatch(line):
-            return "otter"
-        if _split_speaker(line)[0] is not None:
-            return "plain"
+    if any("-->" in line for line in sample) and path.suffix.lower() in (".vtt", ".srt"):
+        if path.suffix.lower() == ".vtt":
+            raise FormatError(path, first + 1, "a WebVTT file must start with the line 'WEBVTT'")
+        return "srt"
+    if _text.looks_like_text_transcript(lines, path):
+        return "text"
     raise FormatError(
         path, None, f"this does not look like a transcript (no speaker names or times found). {HOW_TO_GET_A_TRANSCRIPT}"
     )
 
 
-def _split_speaker(text: str) -> tuple[str | None, str]:
-    """``'Jordan: Hi'`` -> ``('Jordan', 'Hi')``; text with no speaker -> ``(None, text)``."""
-    colon = text.find(":")
-    if 0 < colon <= 61:
-        name, rest = text[:colon].strip(), text[colon + 1 :]
-        if name and (not rest or rest[0] in " \t") and len(name.split()) <= 6 and not _NAME_BAD.search(name):
-            return _clean_name(name), rest.strip()
-    return None, text.strip()
-
-
-def _clean_name(name: str) -> str:
-    return " ".join(name.split())
-
-
-def _seconds(h, m, s, ms) -> float:
-    return (((int(h or 0) * 60 + int(m)) * 60 + int(s)) * 1000 + int(ms.ljust(3, "0"))) / 1000
-
-
-def _check_timing(path: Path, number: int, match: re.Match, previous: tuple[float, int] | None) -> tuple[float, float]:
-    g = match.groups()
-    start, end = _seconds(*g[:4]), _seconds(*g[4:8])
-    if end < start:
-        raise FormatError(path, number, f"this cue ends before it starts: {match.group(0).strip()!r}")
-    if previous is not None and start < previous[0]:
-        raise FormatError(
-            path, number, f"this cue starts before the cue above it (line {previous[1]}): the times go backwards"
-        )
-    return start, end
-
-
-def _vtt_blocks(lines: list[str], first: int):
-    """Yield ``(line number, block lines)`` as WebVTT (and webvtt-py) splits them: a blank line ends a
-    block, and a line with "-->" that cannot be this block's timing line starts a new one."""
-    body = "\n".join(lines[first:])
-    pos, number = 0, first + 1
-    for m in _BLOCK.finditer(body):
-        number += body.count("\n", pos, m.start())
-        pos = m.start()
-        block = m.group().split("\n")
-        arrows = [i for i, line in enumerate(block) if "-->" in line]
-        if not arrows or arrows == [0] or (arrows == [1] and "-->" not in block[0] and m.start() > 0):
-            yield number, block
-            continue
-        part: list[str] = []
-        at = number
-        header = m.start() == 0
-        for i, line in enumerate(block):
-            if part and "-->" in line and (header or len(part) > 1 or "-->" in part[0]):
-                yield at, part
-                part, at, header = [], number + i, False
-            part.append(line)
-        yield at, part
-
-
-def _vtt_cues(path: Path, lines: list[str]) -> list[_Cue]:
-    """Read WebVTT: check every block ourselves, then let webvtt-py read the cues and compare."""
-    import webvtt
-
-    first = next(i for i, line in enumerate(lines) if line.strip())
-    timings: list[tuple[int, re.Match]] = []  # (line number, timing) of each cue
-    header = True
-    for number, block in _vtt_blocks(lines, first):
-        if header:  # "WEBVTT" and its metadata lines
-            header = False
-            continue
-        head = block[0]
-        if head.startswith("NOTE") and (len(head) == 4 or head[4] in " \t"):
-            continue
-        if head.startswith(("STYLE", "REGION")) and not head[6:].strip():
-            if any("-->" in line for line in block):
-                raise FormatError(path, number, f"a {head.strip()} block cannot hold a timing line ('-->')")
-            continue
-        at = 0 if "-->" in head else 1 if len(block) > 1 and "-->" in block[1] else None
-        if at is None:
-            raise FormatError(
-                path,
-                number,
-                "this text is not part of any cue: a cue is an optional id line, a timing line "
-                "('00:00:01.000 --> 00:00:04.000') and its text, with a blank line between cues",
-            )
-        m = _VTT_TIMING.fullmatch(block[at])
-        if not m:
-            raise FormatError(
-                path,
-                number + at,
-                f"this timing line does not parse: {block[at].strip()!r} (expected "
-                "'00:00:01.000 --> 00:00:04.000', minutes and seconds up to 59; '-->' belongs only in a timing line)",
-            )
-        timings.append((number + at, m))
-
-    try:
-        captions = webvtt.from_string("\n".join(lines[first:])).captions
-    except Exception as exc:  # webvtt-py's errors, or anything it trips over
-        raise FormatError(path, None, f"webvtt-py cannot read this file: {exc}") from None
-    # Never drop a cue silently: webvtt-py must have read every cue we saw, in the same order.
-    if len(captions) != len(timings):
-        for (number, m), caption in zip(timings, [*captions, None], strict=False):
-            if caption is None or caption.start_time.in_milliseconds() != round(_seconds(*m.groups()[:4]) * 1000):
-                raise FormatError(path, number, "webvtt-py skipped this cue; please check its timing line and text")
-        raise FormatError(path, None, f"webvtt-py read {len(captions)} cues where the file has {len(timings)}")
-    cues: list[_Cue] = []
-    previous_start, previous_line = -1, 0
-    numbers = _cue_numbers([caption.identifier for caption in captions])
-    for k, ((number, _), caption) in enumerate(zip(timings, captions, strict=True)):
-        start_ms, end_ms = caption.start_time.in_milliseconds(), caption.end_time.in_milliseconds()
-        if end_ms < start_ms:
-            raise FormatError(path, number, f"this cue ends before it starts: {caption.start} --> {caption.end}")
-        if start_ms < previous_start:
-            raise FormatError(
-                path, number, f"this cue starts before the cue above it (line {previous_line}): the times go backwards"
-            )
-        previous_start, previous_line = start_ms, number
-        start, end = start_ms / 1000, end_ms / 1000
-        joined = " ".join(caption.lines)
-        if "<" in joined:  # cue tags: Teams' <v Name> voice tag, <i>, <c.colour> ...
-            name = caption.voice
-            joined = " ".join(caption.text.split("\n"))
-        else:
-            name = None
-        said = " ".join(joined.split())
-        if name is not None:
-            name = _clean_name(name)
-        else:
-            name, said = _split_speaker(said)
-        # WebVTT escapes '&', '<' and '>' as character references: show them as the speaker wrote them
-        said = html.unescape(said)
-        if name is not None:
-            name = html.unescape(name)
-        cues.append(_Cue(numbers[k], number, start, end, name, said))
-    return cues
-
-
-def _cue_numbers(identifiers: list[str | None]) -> list[int]:
-    """The number of each cue: its own identifier when every cue has a distinct whole-number identifier
-    (Zoom numbers cues 1, 2, 3 ...; a revised sample transcript keeps the numbers of unchanged cues and
-    gives new ones numbers never used before), else its position in the file (Teams' GUID ids).
-
-    >>> _cue_numbers(["1", "2", "201", "3"]), _cue_numbers(["a/1-0", "a/2-0"]), _cue_numbers(["1", "1"])
-    ([1, 2, 201, 3], [1, 2], [1, 2])
-    """
-    numbers = []
-    for identifier in identifiers:
-        text = (identifier or "").strip()
-        if not (text.isdigit() and len(text) <= 7 and int(text) > 0):
-            return list(range(1, len(identifiers) + 1))
-        numbers.append(int(text))
-    if len(set(numbers)) != len(numbers):
-        return list(range(1, len(identifiers) + 1))
-    return numbers
-
-
-def _srt_cues(path: Path, text: str, lines: list[str]) -> list[_Cue]:
-    """Read SubRip with srt, after checking every timing line ourselves (srt accepts truncated ones)."""
-    import srt
-
-    timings: list[tuple[int, float, float]] = []
-    previous = None
-    for i, line in enumerate(lines):
-        if "-->" not in line:
-            continue
-        m = _SRT_TIMING.fullmatch(line)
-        if not m:
-            raise FormatError(path, i + 1, f"this timing line does not parse: {line.strip()!r}")
-        start, end = _check_timing(path, i + 1, m, previous)
-        previous = (start, i + 1)
-        timings.append((i + 1, start, end))
-    try:
-        subtitles = list(srt.parse("\n".join(lines) + "\n"))
-    except srt.SRTParseError as exc:
-        joined = "\n".join(lines)
-        line = joined.count("\n", 0, exc.expected_start) + 1
-        raise FormatError(
-            path, line, "this text is not part of any subtitle: a subtitle is its number, a timing line and its text"
-        ) from None
-    except Exception as exc:
-        raise FormatError(path, None, f"srt cannot read this file: {exc}") from None
-    if len(subtitles) != len(timings):
-        raise FormatError(path, None, f"srt read {len(subtitles)} subtitles where the file has {len(timings)}")
-    cues = []
-    for k, (sub, (number, start, end)) in enumerate(zip(subtitles, timings, strict=True)):
-        if round(sub.start.total_seconds() * 1000) != round(start * 1000):
-            raise FormatError(path, number, "srt read this subtitle differently; please check its timing line")
-        content = sub.content
-        voice = _VOICE.search(content)
-        if voice and not content[: voice.start()].strip():
-            name, said = _clean_name(voice.group(1)), _TAG.sub("", content[voice.end() :])
-            said = _SPACES.sub(" ", said).strip()
-        else:
-            name, said = _split_speaker(_SPACES.sub(" ", _TAG.sub("", content)))
-        cues.append(_Cue(k + 1, number, start, end, name, said))
-    return cues
-
-
-def _cue_numbers(identifiers: list[str | None]) -> list[int]:
-    """The number of each cue: its own identifier when every cue has a distinct whole-number identifier
-    (Zoom numbers cues 1, 2, 3 ...; a revised sample transcript keeps the numbers of unchanged cues and
-    gives new ones numbers never used before), else its position in the file (Teams' GUID ids).
-
-    >>> _cue_numbers(["1", "2", "201", "3"]), _cue_numbers(["a/1-0", "a/2-0"]), _cue_numbers(["1", "1"])
-    ([1, 2, 201, 3], [1, 2], [1, 2])
-    """
-    numbers = []
-    for identifier in identifiers:
-        text = (identifier or "").strip()
-        if not (text.isdigit() and len(text) <= 7 and int(text) > 0):
-            return list(range(1, len(identifiers) + 1))
-        numbers.append(int(text))
-    if len(set(numbers)) != len(numbers):
-        return list(range(1, len(identifiers) + 1))
-    return numbers
-
-
-def _otter_cues(path: Path, lines: list[str], notes: list[str]) -> list[_Cue]:
-    cues: list[_Cue] = []
-    preamble: list[int] = []
-    current: list | None = None  # [line, start, name, [text lines]]
-    previous = None
-
-    def flush():
-        if current is not None:
-            cues.append(_Cue(len(cues) + 1, current[0], current[1], None, current[2], " ".join(current[3]).strip()))
-
-    for i, line in enumerate(lines):
-        stripped = line.strip()
-        if not stripped:
-            continue
-        m = _OTTER_HEAD.fullmatch(line)
-        if m:
-            flush()
-            parts = [int(p) for p in m.group(2).split(":")]
-            if any(p > 59 for p in parts[1:]):
-                raise FormatError(path, i + 1, f"minutes and seconds go up to 59: {m.group(2)!r}")
-            start = float(sum(p * 60**k for k, p in enumerate(reversed(parts))))
-            if previous is not None and start < previous[0]:
-                raise FormatError(
-                    path,
-                    i + 1,
-                    f"this turn starts before the turn above it (line {previous[1]}): the times go backwards",
-                )
-            previous = (start, i + 1)
-            current = [i + 1, start, _clean_name(m.group(1)), []]
-        elif _OTTER_FOOTER.fullmatch(line):
-            continue
-        elif current is None:
-            preamble.append(i + 1)
-        else:
-            current[3].append(_SPACES.sub(" ", stripped))
-    flush()
-    if preamble:
-        notes.append(_skipped_note(preamble, "speaker line ('Name  0:15')"))
-    return cues
-
-
-def _plain_cues(path: Path, lines: list[str], notes: list[str]) -> list[_Cue]:
-    cues: list[_Cue] = []
-    preamble: list[int] = []
-    for i, line in enumerate(lines):
-        if not line.strip():
-            continue
-        name, said = _split_speaker(line)
-        if name is not None:
-            cues.append(_Cue(len(cues) + 1, i + 1, None, None, name, said))
-        elif cues:  # a wrapped line: it belongs to the line above
-            last = cues[-1]
-            cues[-1] = last._replace(text=f"{last.text} {_SPACES.sub(' ', line.strip())}".strip())
-        else:
-            preamble.append(i + 1)
-    if preamble:
-        notes.append(_skipped_note(preamble, "'Name: text' line"))
-    return cues
-
-
-def _skipped_note(numbers: list[int], what: str) -> str:
-    where = f"line {numbers[0]}" if len(numbers) == 1 else f"lines {numbers[0]} to {numbers[-1]}"
-    return f"Skipped {len(numbers)} line{'s' if len(numbers) > 1 else ''} before the first {what} ({where}): a title or header."
-
-
-def _read_cues(path) -> tuple[str, list[_Cue], list[str]]:
-    """The file's format, its cues as written (before merging) and notes on reading it."""
+def _read_cues(path) -> tuple[str, list[RawCue], list[str], dict[str, str]]:
+    """The file's format, its cues as written (before merging), notes on reading it, declared roles."""
     path = Path(path)
-    text, notes = _read_text(path)
-    lines = _split_lines(text)
-    kind = _detect(lines, path)
-    if kind == "webvtt":
-        cues = _vtt_cues(path, lines)
-    elif kind == "srt":
-        cues = _srt_cues(path, text, lines)
-    elif kind == "otter":
-        cues = _otter_cues(path, lines, notes)
+    data = _read_bytes(path)
+    declared: dict[str, str] = {}
+    if path.suffix.lower() == ".docx" or _docx.is_docx(data):
+        notes: list[str] = []
+        lines = _docx.docx_lines(path, data, HOW_TO_GET_A_TRANSCRIPT)
+        if not any(line.strip() for line in lines):
+            raise FormatError(path, None, f"this Word document holds no text. {HOW_TO_GET_A_TRANSCRIPT}")
+        if not _text.looks_like_text_transcript(lines, path):
+            raise FormatError(
+                path, None, f"this Word document does not look like a transcript (no speaker names found). "
+                f"{HOW_TO_GET_A_TRANSCRIPT}"
+            )
+        cues, declared, _ = _text.text_cues(path, lines, notes)
+        kind = "docx"
     else:
-        cues = _plain_cues(path, lines, notes)
+        text, notes = _decode(path, data)
+        lines = _split_lines(text)
+        kind = _detect(lines, path)
+        if kind == "webvtt":
+            cues = _vtt.vtt_cues(path, lines)
+        elif kind == "srt":
+            cues = _srt.srt_cues(path, lines)
+        else:
+            cues, declared, otter = _text.text_cues(path, lines, notes)
+            kind = "otter" if otter else "plain"
     if not any(c.text for c in cues):
         raise FormatError(path, None, f"no speech found in this {kind} file. {HOW_TO_GET_A_TRANSCRIPT}")
-    return kind, cues, notes
+    return kind, cues, notes, declared
 
 
 # --------------------------------------------------------------------------------------------- speakers
+
+_CHOOSE = "Say who it is with --coach NAME on the command line (coach=NAME in Python)"
 
 
 def _questions(text: str) -> int:
     return len(_QUESTION.findall(text))
 
 
-def _rename(path, cues: list[_Cue], speakers: Mapping[str, str] | None, notes: list[str]) -> list[_Cue]:
+def _rename(path, cues: list[RawCue], speakers: Mapping[str, str] | None, notes: list[str]) -> list[RawCue]:
     """Give nameless cues a speaker and apply the user's renaming (before anything is counted)."""
-    named = [c.name for c in cues if c.name]
-    if not named:
+    if not any(c.name for c in cues):
         raise FormatError(
             path,
             None,
-            "no speaker names found: each cue needs 'Name: text' or a '<v Name>' tag, so the kit can tell "
-            "the coach from the client",
+            "no speaker names found: each cue needs 'Name: text', '[SPEAKER_00]: text' or a '<v Name>' tag, "
+            "so the kit can tell the coach from the client",
         )
-    out: list[_Cue] = []
+    out: list[RawCue] = []
     last = None
     inherited = unknown = 0
     if all(c.name is not None or not c.text for c in cues):
@@ -519,105 +236,139 @@ def _rename(path, cues: list[_Cue], speakers: Mapping[str, str] | None, notes: l
     if unknown:
         notes.append(f"{unknown} cue(s) at the start had no speaker name and are shown as 'Unknown speaker'.")
     if speakers:
-        if not isinstance(speakers, Mapping):
-            raise CoachkitError("speakers must be a mapping of display name -> name, e.g. {'Zoom User 3': 'Maya'}")
         found = _unique(c.name for c in out if c.name)
         lookup = {n.casefold(): n for n in found}
         renames: dict[str, str] = {}
         for old, new in speakers.items():
             if not isinstance(old, str) or not isinstance(new, str) or not new.strip():
-                raise CoachkitError(f"speakers: {old!r} -> {new!r}: both must be non-empty text")
-            key = _clean_name(old).casefold()
+                raise CoachkitError(f"speakers: {str(old)[:60]!r} -> {str(new)[:60]!r}: both must be non-empty text")
+            key = clean_name(old).casefold()
             if key not in lookup:
                 raise CoachkitError(
-                    f"{path}: speakers renames {old!r}, but there is no such speaker. Speakers found: {', '.join(found)}"
+                    f"{path}: speakers renames {old[:60]!r}, but there is no such speaker. "
+                    f"Speakers found: {_listed(found)}"
                 )
-            renames[lookup[key]] = _clean_name(new)
+            renames[lookup[key]] = clean_name(new)
         out = [c._replace(name=renames.get(c.name, c.name)) for c in out]
         notes.append(f"Renamed {len(renames)} speaker display name(s) as asked.")
     return out
 
 
 def _unique(names) -> list[str]:
-    seen: dict[str, None] = {}
-    for n in names:
-        seen.setdefault(n, None)
-    return list(seen)
+    return list(dict.fromkeys(names))
 
 
-def _match_name(path, wanted: str, found: list[str], role: str, notes: list[str]) -> str:
+def _listed(found: list[str], limit: int = 12) -> str:
+    shown = ", ".join(found[:limit])
+    return shown + (f" and {len(found) - limit} more" if len(found) > limit else "")
+
+
+def _match_name(path, wanted, found: list[str], role: str, notes: list[str], first_words=None) -> str:
+    option = f"--{role} NAME"
     if not isinstance(wanted, str) or not wanted.strip():
-        raise CoachkitError(f"{role} must be a speaker's name. Speakers found: {', '.join(found)}")
-    key = _clean_name(wanted).casefold()
-    exact = [n for n in found if n.casefold() == key]
-    if exact:
-        return exact[0]
+        raise CoachkitError(f"the {role} must be a speaker's name ({option}). Speakers found: {_listed(found)}")
+    key = clean_name(wanted).casefold()
+    for n in found:
+        if n.casefold() == key:
+            return n
     first_word = [n for n in found if n.split()[0].casefold() == key]
     if len(first_word) == 1:
-        notes.append(f"Took {first_word[0]} to be the {role} ({role}={wanted!r}).")
+        notes.append(f"Took {first_word[0]} to be the {role} (asked for {wanted[:60]!r}).")
         return first_word[0]
     raise CoachkitError(
-        f"{path}: no speaker called {wanted!r}. Speakers found: {', '.join(found)}. Pass {role}=one of them."
+        f"{path}: no speaker called {wanted[:60]!r}. Speakers found: {_listed(found)}. "
+        f"Choose one of them with {option} on the command line ({role}=NAME in Python)."
     )
 
 
-def _roles(path, cues: list[_Cue], coach, client, notes: list[str]) -> dict[str, str]:
+def _declared_name(declared: Mapping[str, str], found: list[str], role: str) -> str | None:
+    """The speaker a header line (``COACH: Full Name, PCC``) names for ``role``, if any speaker matches."""
+    for person, r in declared.items():
+        if r != role:
+            continue
+        key = person.casefold()
+        first = key.split()[0] if key.split() else key
+        for n in found:
+            if n.casefold() == key or n.casefold() == first or n.split()[0].casefold() == first:
+                return n
+    return None
+
+
+def _roles(path, cues: list[RawCue], coach, client, notes: list[str], declared=None) -> dict[str, str]:
+    """Each speaker's role; every step is one pass over the cues or the speakers (linear in both)."""
     found = _unique(c.name for c in cues if c.text)
+    order = {n: k for k, n in enumerate(found)}
     questions = dict.fromkeys(found, 0)
     words = dict.fromkeys(found, 0)
-    if len(found) > 2 or (coach is None and len(found) > 1):  # only needed to guess
-        for c in cues:
-            if c.text:
-                questions[c.name] += _questions(c.text)
-                words[c.name] += c.text.count(" ") + 1
-    labelled = {n.casefold(): n for n in found}
+    for c in cues:
+        if c.text:
+            questions[c.name] += _questions(c.text)
+            words[c.name] += c.text.count(" ") + 1
+    labelled: dict[str, str] = {}  # role -> the speaker whose name is that role's label
+    for n in found:
+        role = _text.ROLE_WORDS.get(n.casefold())
+        if role and role not in labelled:
+            labelled[role] = n
+    declared = declared or {}
     if coach is not None:
         coach_name = _match_name(path, coach, found, "coach", notes)
     elif "coach" in labelled:
         coach_name = labelled["coach"]  # a transcript that names its speakers "Coach" and "Client"
+    elif _declared_name(declared, found, "coach"):
+        coach_name = _declared_name(declared, found, "coach")
+        notes.append(f"Took {coach_name} to be the coach: a header line of the file says so.")
+    elif len(found) == 1:
+        coach_name = found[0]
     else:
-        # most questions; on a tie the one who talks less, then the one who speaks first
-        coach_name = max(found, key=lambda n: (questions[n], -words[n], -found.index(n)))
-        if len(found) > 1:
-            notes.append(
-                f"Took {coach_name} to be the coach: they asked the most questions ({questions[coach_name]}). "
-                "Pass coach=... to choose."
+        # a speaker labelled Client (or Coachee) or declared the client is never taken for the coach
+        barred = {labelled.get("client"), _declared_name(declared, found, "client")}
+        candidates = [n for n in found if n not in barred] or found
+        best = max(candidates, key=lambda n: (questions[n], -words[n], -order[n]))
+        if questions[best] == 0:
+            raise CoachkitError(
+                f"{path}: no line asks a question, so the kit cannot tell who the coach is. {_CHOOSE}. "
+                f"Speakers found: {_listed(found)}"
             )
+        coach_name = best
+        notes.append(
+            f"Took {coach_name} to be the coach: they asked the most questions ({questions[coach_name]}). "
+            f"If that is wrong: {_CHOOSE[0].lower()}{_CHOOSE[1:]}."
+        )
     others = [n for n in found if n != coach_name]
     if client is not None:
-        client_name = _match_name(path, client, others, "client", notes) if others else None
-        if client_name is None:
+        if not others:
             raise CoachkitError(f"{path}: only {coach_name} speaks, so there is no client to choose")
-    elif "client" in labelled and labelled["client"] != coach_name:
+        client_name = _match_name(path, client, others, "client", notes)
+    elif labelled.get("client") and labelled["client"] != coach_name:
         client_name = labelled["client"]
+    elif _declared_name(declared, others, "client"):
+        client_name = _declared_name(declared, others, "client")
     elif others:
-        client_name = max(others, key=lambda n: (words[n], -found.index(n)))
+        client_name = max(others, key=lambda n: (words[n], -order[n]))
         if len(others) > 1:
-            notes.append(f"Took {client_name} to be the client: after the coach they spoke the most words.")
+            notes.append(
+                f"Took {client_name} to be the client: after the coach they spoke the most words. "
+                "Choose another with --client NAME (client=NAME in Python)."
+            )
     else:
         client_name = None
         notes.append(f"Only one speaker ({coach_name}) was found: there is no client in this transcript.")
-    roles = {n: "other" for n in found}
+    roles = dict.fromkeys(found, "other")
     roles[coach_name] = "coach"
     if client_name:
         roles[client_name] = "client"
     rest = [n for n in others if n != client_name]
     if rest:
-        notes.append(f"{len(rest)} other speaker(s) ({', '.join(rest)}) are kept as 'other'.")
+        notes.append(f"{len(rest)} other speaker(s) ({_listed(rest)}) are kept as 'other'.")
     return roles
 
 
 # ----------------------------------------------------------------------------------------------- turns
 
 
-def _merge(cues: list[_Cue], roles: dict[str, str]) -> tuple[Utterance, ...]:
-    turns, _ = _merge_with_cues(cues, roles)
-    return turns
-
-
-def _merge_with_cues(cues: list[_Cue], roles: dict[str, str]) -> tuple[tuple[Utterance, ...], tuple[Cue, ...]]:
+def _merge_with_cues(cues: list[RawCue], roles: dict[str, str]) -> tuple[tuple[Utterance, ...], tuple[Cue, ...]]:
     """The turns (consecutive cues of one speaker merged, keeping the first cue's id) and every cue's timing."""
-    runs: list[list[_Cue]] = []
+    runs: list[list[RawCue]] = []
     for c in cues:
         if c.text:
             if runs and runs[-1][0].name == c.name:
@@ -637,11 +388,6 @@ def _merge_with_cues(cues: list[_Cue], roles: dict[str, str]) -> tuple[tuple[Utt
     return tuple(turns), timing
 
 
-def _slug(stem: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
-    return slug or "transcript"
-
-
 def cue_times(session: Session) -> tuple[tuple[int, float | None, float | None], ...] | None:
     """The ``(n, start, end)`` of every cue with words in it, before cues were merged into turns.
 
@@ -652,12 +398,6 @@ def cue_times(session: Session) -> tuple[tuple[int, float | None, float | None],
     if not session.cues:
         return None
     return tuple((c.n, c.start, c.end) for c in session.cues)
-
-
-def _ordinal(utterance_id: str) -> int | None:
-    if utterance_id.startswith("u") and utterance_id[1:].isdigit():
-        return int(utterance_id[1:])
-    return None
 
 
 def load_transcript(
@@ -704,17 +444,17 @@ def load_transcript(
     [('u1', 'coach', 'What do you want today?'), ('u2', 'client', 'Clarity.')]
     """
     path = Path(path)
-    kind, cues, notes = _read_cues(path)
+    kind, cues, notes, declared = _read_cues(path)
     if speakers is not None and not isinstance(speakers, Mapping):
         raise CoachkitError("speakers must be a mapping of display name -> name, e.g. {'Zoom User 3': 'Maya'}")
     cues = _rename(path, cues, speakers, notes)
-    roles = _roles(path, cues, coach, client, notes)
+    roles = _roles(path, cues, coach, client, notes, declared)
     utterances, timing = _merge_with_cues(cues, roles)
     merged = sum(1 for c in cues if c.text) - len(utterances)
     if merged:
         notes.append(f"Merged {merged} cue(s) into the turn of the same speaker before them.")
     session = Session(
-        id=_slug(path.stem),
+        id=slug(path.stem, "transcript"),
         title=path.name,
         kind="full",
         level=None,
@@ -730,8 +470,9 @@ def load_transcript(
 
 
 _FORMAT_NAMES = {
+    "docx": "a Word transcript (Teams or Otter .docx)",
     "webvtt": "WebVTT (Zoom or Teams)",
     "srt": "SubRip (.srt)",
     "otter": "an Otter.ai text export (start times only)",
-    "plain": "plain text with no times",
+    "plain": "text with speaker names (a pasted dialogue or a transcription service's text)",
 }

@@ -134,9 +134,8 @@ def test_questions_are_sentences_ending_with_a_question_mark():
     assert split_questions('Okay. Is it 3.5? Really?! "Sure?" Fine! So... what now?') == [
         "Is it 3.5?",
         "Really?!",
-        '"Sure?"',
         "what now?",
-    ]
+    ]  # '"Sure?"' is a one-word acknowledgement, not a question (issue 14)
 
 
 def test_advice_phrases_come_from_the_coach_only():
@@ -209,3 +208,112 @@ def test_holdout_accuracy_of_the_question_classifier():
 )
 def test_documented_rules(text, label):
     assert classify_question(text) == label
+
+
+# ------------------------------------------------------------------------------- issue 14: questions
+
+
+def read_sourced(name):
+    with open(DATA / name, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_real_coach_questions_held_out_are_typed_right_at_least_95_percent():
+    """104 questions real coaches asked, from public coaching dialogues and question pages, each with its
+    address; the file was committed before the classifier was tuned and is not part of the tuning set."""
+    rows = read_sourced("questions_real_holdout.csv")
+    assert len(rows) >= 100 and all(r["source"].startswith("http") for r in rows)
+    tune = {t for t, _ in read_set("questions_tune.csv")}
+    assert not tune & {r["text"] for r in rows}
+    right = sum(classify_question(r["text"]) == r["label"] for r in rows)
+    assert right / len(rows) >= 0.95, right
+
+
+def test_the_fallback_type_is_the_one_right_more_often_on_the_tuning_set():
+    from coachkit.metrics import FALLBACK_TYPE, _classify
+
+    fell = [label for text, label in read_set("questions_tune.csv") if not _classify(text)[1]]
+    assert fell, "some tuning questions match no rule"
+    assert FALLBACK_TYPE == max(("open", "closed"), key=fell.count)
+
+
+@pytest.mark.parametrize(
+    "text, label",
+    [
+        ("What would you keep or drop?", "open"),  # an " or " inside a what-question is no choice
+        ("How do you want to handle the team or the board?", "open"),
+        ("What matters more, the money or the title?", "closed"),  # the options named at the end
+        ("Which do you prefer: the call or the email?", "closed"),
+        ("How you'd stand on the stage, or maybe how you'd handle the nerves?", "open"),  # a clause starting "or"
+        ("If you could change one thing what would it be?", "open"),  # a lead-in without a comma
+        ("(pause) What else is there?", "open"),  # after a stage direction
+        ("[laughs] How so?", "open"),
+        ("“What would you say to her?”", "open"),  # inside quotes
+    ],
+)
+def test_the_misses_found_in_real_dialogues(text, label):
+    assert classify_question(text) == label
+
+
+def test_one_word_acknowledgements_are_not_questions_and_notes_count_the_fallback():
+    from coachkit.metrics import metric_notes
+
+    assert split_questions("Okay? Cool? What now?") == ["What now?"]
+    s = Session("d", "d", "full", None, (), "", (
+        Utterance("u1", "coach", "Sam", None, None, "Cool? You feel stuck? What now?"),
+        Utterance("u2", "client", "Maya", None, None, "Yes."),
+    ))  # fmt: skip
+    assert conversation_metrics(s)["questions"] == 2
+    assert metric_notes(s) == [
+        "1 of 2 questions matched no rule and was counted as closed (the type right more often when no rule decides)."
+    ]
+
+
+def test_i_would_is_not_advice_unless_it_advises():
+    s = Session("d", "d", "full", None, (), "", (
+        Utterance("u1", "coach", "Sam", None, None, "I would love to hear more. What I would notice is your energy."),
+        Utterance("u2", "coach", "Sam", None, None, "I would suggest you call her. I'd recommend a walk."),
+    ))  # fmt: skip
+    assert advice_phrases(s) == [("u2", "I would suggest"), ("u2", "I would suggest")]
+
+
+# --------------------------------------------------------------------------- issue 14: honest metrics
+
+
+def timed(*rows, meta=None):
+    return Session("d", "d", "full", None, (), "", tuple(Utterance(*r) for r in rows), meta=meta or {})
+
+
+def test_interruptions_are_na_with_a_reason_when_no_cue_overlaps():
+    from coachkit.metrics import metric_reasons
+
+    rows = [("u1", "coach", "Sam", 0.0, 4.0, "What now?"), ("u2", "client", "Maya", 4.0, 9.0, "Go."),
+            ("u3", "coach", "Sam", 9.0, 10.0, "And?")]  # fmt: skip
+    m = conversation_metrics(timed(*rows))
+    assert m["interruptions"] is None and m["silences"] == 0
+    assert "no overlapping cues" in metric_reasons(timed(*rows))["interruptions"]
+    # a session file that declares its timing shows overlaps (every sample does) gets a number
+    assert conversation_metrics(timed(*rows, meta={"timing_shows_overlaps": "true"}))["interruptions"] == 0
+    # a file with an overlapping cue shows interruptions
+    rows[2] = ("u3", "coach", "Sam", 8.0, 10.0, "And?")
+    assert conversation_metrics(timed(*rows))["interruptions"] == 1
+
+
+def test_zoom_export_interruptions_are_na_and_the_table_says_why(tmp_path):
+    from coachkit.metrics import metric_reasons
+
+    path = tmp_path / "z.vtt"
+    path.write_text("WEBVTT\n\n1\n00:00:01.000 --> 00:00:03.000\nSam: How are you?\n\n"
+                    "2\n00:00:03.500 --> 00:00:06.000\nMaya: Tired.\n", encoding="utf-8")  # fmt: skip
+    s = load_transcript(path, coach="Sam")
+    m = conversation_metrics(s)
+    assert m["interruptions"] is None
+    assert "Zoom and Otter never write them" in format_metrics(m, metric_reasons(s, m))
+
+
+def test_duration_runs_to_the_last_cue_not_the_last_turn(tmp_path):
+    path = tmp_path / "o.txt"
+    path.write_text("Sam  0:00\nWhat now?\n\nMaya  0:10\nWell.\n\nMaya  55:21\nStill me.\n", encoding="utf-8")
+    s = load_transcript(path, coach="Sam")
+    assert [u.start for u in s.utterances] == [0.0, 10.0]  # Maya's two blocks are one turn
+    assert conversation_metrics(s)["duration_s"] == 3321.0

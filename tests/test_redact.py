@@ -39,14 +39,14 @@ def test_case_possessives_whole_words_name_parts_and_given_names():
             Utterance("u3", "other", "Zoom User 3", None, None, "Ana here."),
         ),
     )
-    r = redact(s, names=["Tom", "Ana Ruiz"])
+    r = redact(s, names=["Tom", "Ana Ruiz"], others=False)  # capitalised words like "Mayan" are kept here
     assert [u.name for u in r.utterances] == ["Coach", "Client", "Other 1"]
     assert r.utterances[0].text == "[Client], what did [name] say? Mr [Coach] told me."
     assert r.utterances[1].text == "[Coach], [Client]'s plan is Mayan art with [name] and [name]."
     assert r.utterances[2].text == "[name] here."  # "Ana" on its own: a part of a given name
     assert r.id == "coach-and-client" and r.title == "[Coach] and [Client]"
     assert (
-        r.notes[-1] == "Redacted names: 3 speaker names replaced 4 times in the text, 2 other names replaced 4 times."
+        r.notes[-2] == "Redacted names: 3 speaker names replaced 4 times in the text, 2 other names replaced 4 times."
     )
 
 
@@ -87,3 +87,17 @@ def test_bad_names(names):
 def test_not_a_session():
     with pytest.raises(CoachkitError):
         redact("call.vtt")
+
+
+def test_names_in_the_text_near_spellings_and_what_it_cannot_catch():
+    from coachkit.redaction import CANNOT_CATCH, redaction_preview
+
+    s = Session("c", "c", "full", None, (), "", (
+        Utterance("u1", "coach", "Sam Okoro", None, None, "Hi Preeti. How did it go with Ravi on Monday? I think so."),
+        Utterance("u2", "client", "Priti", None, None, "Well, Sam, fine. Dana says hi."),
+    ))  # fmt: skip
+    r = redact(s, names=["Dana"])
+    assert r.utterances[0].text == "Hi [Client]. How did it go with [name] on Monday? I think so."
+    assert r.utterances[1].text == "Well, [Coach], fine. [name] says hi."
+    assert r.notes[-1] == CANNOT_CATCH and "start of a sentence" in CANNOT_CATCH
+    assert ("Ravi", "[name]", 1) in redaction_preview(s) and ("Preeti", "[Client]", 1) in redaction_preview(s)

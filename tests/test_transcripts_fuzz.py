@@ -20,8 +20,18 @@ from coachkit.transcripts import load_transcript
 
 NAMES = ["Jordan Lee", "Maya", "Sam", "Ana"]
 WORDS = ["what", "would", "help", "you", "today", "I", "think", "so.", "really?", "yes,", "no!", "it's", "fine"]
-FORMATS = ["zoom", "teams", "srt", "otter", "plain"]
-SUFFIX = {"zoom": ".vtt", "teams": ".vtt", "srt": ".srt", "otter": ".txt", "plain": ".txt"}
+FORMATS = ["zoom", "teams", "srt", "otter", "plain", "service", "diarized", "captions", "prefixed"]
+SUFFIX = {"zoom": ".vtt", "teams": ".vtt", "srt": ".srt", "otter": ".txt", "plain": ".txt", "service": ".txt",
+          "diarized": ".srt", "captions": ".srt", "prefixed": ".txt", "above": ".txt"}  # fmt: skip
+
+
+def shown(fmt: str, name: str) -> str:
+    """The speaker's name as the format writes it."""
+    if fmt == "diarized":
+        return f"SPEAKER_{NAMES.index(name):02d}"
+    if fmt == "captions":
+        return name.upper()
+    return name
 NOISE = [
     "-->",
     ":",
@@ -79,6 +89,16 @@ def render(fmt: str, cs, closing_tag: bool = True) -> str:
             ]
         elif fmt == "srt":
             lines += [str(i), f"{stamp(a, ',')} --> {stamp(b, ',')}", f"{name}: {text}", ""]
+        elif fmt in ("diarized", "captions"):
+            label = f"[{shown(fmt, name)}]:" if fmt == "diarized" else f">> {shown(fmt, name)}:"
+            lines += [str(i), f"{stamp(a, ',')} --> {stamp(b, ',')}", f"{label} {text}", ""]
+        elif fmt == "service":
+            lines += [f"{name} ({stamp(a // 1000 * 1000)[:8]}):", text, ""]
+        elif fmt == "prefixed":
+            s = a // 1000
+            lines.append(f"{s // 60}:{s % 60:02d} {name}: {text}")
+        elif fmt == "above":
+            lines += [name, text, ""]
         elif fmt == "otter":
             s = a // 1000
             clock = f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
@@ -141,12 +161,12 @@ def check_sound(session) -> None:
     redact(session)
 
 
-def read(tmp_path, fmt, text, bom=False, crlf=False):
+def read(tmp_path, fmt, text, bom=False, crlf=False, coach=None):
     if crlf:
         text = text.replace("\n", "\r\n")
     path = tmp_path / f"fuzz{SUFFIX[fmt]}"
     path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8", "surrogatepass"))
-    return load_transcript(path)
+    return load_transcript(path, coach=coach)
 
 
 # At least 1,000 cases per format and test (issue 9); derandomized, so CI sees the same cases every run.
@@ -158,18 +178,19 @@ FUZZ = settings(max_examples=1000, deadline=None, derandomize=True, database=Non
 @FUZZ
 @given(cs=cues(), bom=st.booleans(), crlf=st.booleans(), closing=st.booleans())
 def test_well_formed_files_lose_no_words(tmp_path, fmt, cs, bom, crlf, closing):
-    if fmt == "otter":  # Otter's clock has whole seconds
+    if fmt in ("otter", "service", "prefixed"):  # these clocks have whole seconds
         cs = [(a // 1000 * 1000, b, name, text) for a, b, name, text in cs]
-    session = read(tmp_path, fmt, render(fmt, cs, closing), bom, crlf)
+    # the coach is named: a file where no line asks a question makes the reader ask for it (issue 14)
+    session = read(tmp_path, fmt, render(fmt, cs, closing), bom, crlf, coach=shown(fmt, cs[0][2]))
     check_sound(session)
     assert " ".join(u.text for u in session.utterances) == " ".join(text for *_, text in cs)
     first_of_runs = [i for i in range(len(cs)) if i == 0 or cs[i][2] != cs[i - 1][2]]
     assert [u.id for u in session.utterances] == [f"u{i + 1}" for i in first_of_runs]
-    if fmt in ("zoom", "teams", "srt"):
+    if fmt in ("zoom", "teams", "srt", "diarized", "captions", "service", "prefixed"):
         assert [u.start for u in session.utterances] == [cs[i][0] / 1000 for i in first_of_runs]
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("fmt", [*FORMATS, "above"])
 @FUZZ
 @given(data=st.data(), cs=cues(), bom=st.booleans(), crlf=st.booleans())
 def test_mutated_files_give_a_sound_session_or_a_coachkit_error(tmp_path, fmt, data, cs, bom, crlf):
