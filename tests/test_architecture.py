@@ -20,7 +20,7 @@ _LAYER_LIST = [
     # 0 data types and plain helpers everything may use
     ("errors", "model", "_files", "settings"),
     # 1 the marker framework and the file readers (transcripts, session folders, the library)
-    ("_yamlio", "framework", "transcripts", "_vtt", "_srt", "_textformats", "_plain", "_docx", "_readers",
+    ("_yamlio", "framework", "transcripts", "_cues", "_vtt", "_srt", "_textformats", "_plain", "_docx", "_readers",
      "_speakers", "_questions", "session_files", "_session_key", "_session_write", "library", "redaction"),
     # 2 analysis and storage, side by side
     ("metrics", "agreement", "scoring", "frames", "calibration_core", "group", "check", "check_rule", "drill",
