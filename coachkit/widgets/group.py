@@ -319,8 +319,8 @@ def received_html(group: GroupRatings, font_size: int = 18) -> Html:
     rows = [("Rating sheets used", len(group.sheets)), ("Participants", raters), ("Files read", group.files)]
     if group.replaced:
         rows.append(("Older attempts left out (each person's latest counts)", group.replaced))
-    cells = "".join(f"<tr><td style='padding:4px 14px 4px 0'>{esc(k)}</td><td style='padding:4px 0;"
-                    f"text-align:right'><b>{v}</b></td></tr>" for k, v in rows)
+    td = f"font-size:{fs}px;text-align:left;background:none;padding:4px 14px 4px 0"
+    cells = "".join(f"<tr><td style='{td}'>{esc(k)}</td><td style='{td}'><b>{v}</b></td></tr>" for k, v in rows)
     out = [f"<div class='ck-received' style='font-size:{fs}px;line-height:1.4;max-width:60em'>",
            f"<table style='border-collapse:collapse'>{cells}</table>"]
     if group.problems:
@@ -344,10 +344,10 @@ def reliability_html(reliability, font_size: int = 18) -> Html:
          "reliable, .667 to .800 as good enough for tentative conclusions, lower as unreliable"),
         ("Fleiss' kappa", num(r.kappa), f"{r.kappa_band} agreement, in the words of Landis &amp; Koch (1977)"),
     ]
+    td = f"text-align:left;vertical-align:top;background:none;padding:6px 14px 6px 0;font-size:{fs}px"
     body = "".join(
-        f"<tr style='border-top:1px solid #ddd'><td style='padding:6px 14px 6px 0;vertical-align:top;"
-        f"white-space:nowrap'><b>{name}</b></td><td style='padding:6px 14px 6px 0;vertical-align:top;"
-        f"font-size:{fs + 4}px'><b>{value}</b></td><td style='padding:6px 0;vertical-align:top'>{words}</td></tr>"
+        f"<tr style='border-top:1px solid #ddd'><td style='{td};white-space:nowrap'><b>{name}</b></td>"
+        f"<td style='{td};font-size:{fs + 4}px'><b>{value}</b></td><td style='{td};white-space:normal'>{words}</td></tr>"
         for name, value, words in rows)
     notes = "".join(f"<li>{esc(n)}</li>" for n in r.notes)
     return Html(
@@ -451,7 +451,9 @@ class ExportMyRatings(w.VBox):
         name = self.name.value.strip()
         sheets = self.store.sheets(rater=name) if name else self.store.sheets()
         ids = sorted({s.session_id for s in sheets})
-        self.session.options = self._titles(ids)
+        options = self._titles(ids)
+        self.session.options = options
+        self.session.value = options[0][1] if options else None
         if not ids:
             self.result.value = ("<p style='color:#555'>No ratings saved under this name yet: rate a session "
                                  "(lesson 03), then come back here.</p>" if name else
