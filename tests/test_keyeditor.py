@@ -152,7 +152,7 @@ def test_the_observation_report_form_writes_a_complete_report_to_download(tmp_pa
     html = path.read_text(encoding="utf-8")
     assert form.download.filename == path.name and form.download.data == path.read_bytes()
     assert "Mira" in html and "None noted" not in html and "not rated" not in html
-    assert "Development points" in html and "Let her finish" in html
+    assert "Development points" in html and "Stay with her view" in html
 
 
 def test_evidence_must_be_lines_of_the_transcript():

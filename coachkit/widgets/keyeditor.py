@@ -319,10 +319,12 @@ class ObservationReportForm(w.VBox):
     ``(RatingSheet, Session)`` pair; without one, a list offers your saved ratings and your own keys.
     """
 
-    def __init__(self, source=None, store=None):
+    def __init__(self, source=None, store=None, *, example=None):
         from ..report import scale
 
         self._source = source
+        self._example = example  # a (RatingSheet, Session) offered first, as a worked example
+        self._example_values: dict[str, str] = {}
         self.store = store
         labels = [lv.label for lv in scale()]
         self.based_on = w.Dropdown(description="Based on", options=[], style={"description_width": "initial"},
@@ -360,10 +362,28 @@ class ObservationReportForm(w.VBox):
                           self.strengths, self.development, self.summary, self.notes,
                           self.write_button, self.result, self.download])
         self.list_sources()
+        self.based_on.observe(lambda ch: self._source_changed(ch["new"]), "value")
+
+    def _texts(self) -> dict[str, w.Widget]:
+        return {"observer": self.observer, "strengths": self.strengths, "development": self.development,
+                "summary": self.summary, "notes": self.notes,
+                **{f"c{n}": dd for n, dd in self.calls.items()}}
+
+    def _source_changed(self, choice) -> None:
+        """Leaving the worked example clears its texts (unless you have changed them), so none of them end up
+        in your own report by mistake."""
+        if choice == "example" or not self._example_values:
+            return
+        for name, widget in self._texts().items():
+            if name in self._example_values and widget.value == self._example_values[name]:
+                widget.value = ""
+        self._example_values = {}
 
     # ---------------------------------------------------------------------------- sources
     def list_sources(self) -> None:
         options = []
+        if self._example is not None:
+            options.append((f"the example: {self._example[1].title} (the assessor's key)", "example"))
         if isinstance(self._source, KeyEditor):
             options.append(("the key you are writing above", "editor"))
         elif isinstance(self._source, tuple):
@@ -396,6 +416,8 @@ class ObservationReportForm(w.VBox):
             return draft.controller.sheet, draft.session
         if choice == "given":
             return self._source
+        if choice == "example":
+            return self._example
         if choice.startswith("sheet:"):
             sheet = next(s for s in self.store.sheets() if s.id == choice[6:])
             return sheet, load_session(sheet.session_id)
@@ -434,36 +456,52 @@ class ObservationReportForm(w.VBox):
         return path
 
     @classmethod
-    def sample(cls, store=None) -> ObservationReportForm:
-        """A complete, exemplary report to start from: the assessor's key of Farah's session, filled in."""
+    def sample(cls, source=None, store=None) -> ObservationReportForm:
+        """A complete, exemplary report to start from (the assessor's key of Farah's session, filled in);
+        ``source`` (a :class:`KeyEditor`) and your saved ratings are offered in the list too."""
         from ..library import load_session
 
+        if store is None:
+            from ..store import RatingStore
+
+            store = RatingStore()
         session = load_session("farah-credit-acc")
-        form = cls((sheet_from_key(session, rater="Mira"), session), store=store)
+        form = cls(source, store=store, example=(sheet_from_key(session, rater="Mira"), session))
         form.observer.value = "Mira"
-        for n, label in {3: "Below", 4: "Below", 5: "Meets", 6: "Below", 7: "Below", 8: "Meets"}.items():
+        for n, label in {3: "Meets", 4: "Below", 5: "Below", 6: "Below", 7: "Below", 8: "Meets"}.items():
             form.calls[n].value = label
         form.strengths.value = (
-            "Warm, steady presence: Farah was never rushed and felt safe enough to name how hurt she was.\n"
-            "Clear, plain language; the questions were short and easy to answer.\n"
-            "The close gave Farah a concrete next step she chose and owned.")
+            "A clear agreement: what Farah wants, how she will know she has it, and why it matters now (u16-u24).\n"
+            "The turn to Farah herself: 'What do you mean, normally?' (u79), then a long silence held (u81-u90), "
+            "and she says something she has never said aloud.\n"
+            "Clear, short reflections that help her think ('So it doesn't depend on how Owen reacts', u147).\n"
+            "Actions designed with her, with barriers and support explored, and her progress named (u143-u166).")
         form.development.value = (
-            "Explore the agreement fully: what Farah wants from the session, how she will know she has it, and "
-            "why it matters to her now.\n"
-            "Stay with Farah's own view before offering yours: ask what she already sees, then acknowledge it.\n"
-            "Let her finish and use silence: several of her answers were cut short by the next question.\n"
-            "Move from the situation to the person: ask who Farah is being in this, not only what to do next.")
+            "Stay with her view: at u52-u58 the coach argues for Owen's side three times until she goes flat "
+            "('I said okay', u61). Ask what she sees first, and offer an observation once, without attachment.\n"
+            "Let her choose the route: 'let's look at options' (u62), 'one at a time' (u69) and 'coming back to "
+            "Owen' (u92) are the coach's choices; ask her where she wants to go next.\n"
+            "One clear question at a time, and let her finish: stacked and leading questions (u42, u101) and two "
+            "interruptions cut her thinking short.\n"
+            "Close with her own learning and accountability: how she will use what she learned about herself, "
+            "and how she will hold herself to the plan (not 'Let me know how it goes', u179).")
         form.summary.value = (
-            "A caring, well-paced ACC-level session. To reach PCC, Farah's coach needs a fuller agreement, more "
-            "partnership (her view first, then the coach's) and questions that move from the situation to Farah "
-            "herself.")
+            "An upper ACC session. The agreement is clear and the options and rehearsal are worked well, but the "
+            "coach drives the route and argues with Farah's account. The moment he follows her word 'normally' "
+            "and holds the silence shows what PCC sounds like: more of that, and less of his own agenda.")
         form.notes.value = (
-            "3 Agreements: the topic is clear, the measure of success and why it matters are not explored.\n"
-            "4 Trust and safety: support is expressed, but the coach's view of the situation comes before Farah's.\n"
-            "5 Presence: the coach stays with what Farah wants; silence is rarely allowed.\n"
-            "6 Listening: her words are reflected, but several turns are interrupted.\n"
-            "7 Evoking awareness: questions stay on the situation; few invite new thinking about herself.\n"
-            "8 Growth: a clear action and accountability; the learning about herself is not drawn out.")
+            "3 Agreements: outcome, measure and why it matters all explored (u16-u24); what she needs to address "
+            "to get there is not (u25).\n"
+            "4 Trust and safety: warm support (u14) and room to say something new (u79-u90), but his view of "
+            "Owen comes before hers (u52-u58).\n"
+            "5 Presence: curious and patient once (u79-u90); otherwise the coach sets the route each time.\n"
+            "6 Listening: her words explored (u81) and clear reflections (u106, u147); her emotions and her drop "
+            "in energy (u59-u61) are passed over; two interruptions.\n"
+            "7 Evoking awareness: good questions about her thinking (u79, u90); stacked and leading questions "
+            "elsewhere, and an observation pressed as an argument (u52).\n"
+            "8 Growth: progress checked (u164), learning drawn out (u170, u172), actions designed with her; how "
+            "she will use the learning and hold herself to it are missing.")
+        form._example_values = {name: widget.value for name, widget in form._texts().items()}
         return form
 
 
