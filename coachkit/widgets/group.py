@@ -347,13 +347,13 @@ def reliability_html(reliability, font_size: int = 18) -> Html:
     td = f"text-align:left;vertical-align:top;background:none;padding:6px 14px 6px 0;font-size:{fs}px"
     body = "".join(
         f"<tr style='border-top:1px solid #ddd'><td style='{td};white-space:nowrap'><b>{name}</b></td>"
-        f"<td style='{td};font-size:{fs + 4}px'><b>{value}</b></td><td style='{td};white-space:normal'>{words}</td></tr>"
+        f"<td style='{td};font-size:{fs + 4}px'><b>{value}</b></td><td style='{td};white-space:normal;max-width:34em'>{words}</td></tr>"
         for name, value, words in rows)
     notes = "".join(f"<li>{esc(n)}</li>" for n in r.notes)
     return Html(
         f"<div class='ck-reliability' style='font-size:{fs}px;line-height:1.4;max-width:60em;overflow-wrap:anywhere'>"
         f"<p style='margin:4px 0'>{r.n_participants} participants, {r.n_markers} markers.</p>"
-        f"<table style='border-collapse:collapse;width:100%'>{body}</table>"
+        f"<table style='border-collapse:collapse'>{body}</table>"
         + (f"<ul>{notes}</ul>" if notes else "") + "</div>")
 
 
@@ -376,7 +376,10 @@ class LiveCall(w.VBox):
         self.folder = w.Text(placeholder="the shared folder, e.g. a synced Drive folder", description="Folder",
                              layout=w.Layout(width="100%", max_width="640px"))
         self.open_button = w.Button(description="Open the dashboard", button_style="primary",
-                                    layout=w.Layout(width="auto", height="40px"))
+                                    layout=w.Layout(width="auto", height="40px", align_self="flex-start"))
+        self.folder.layout.display = "none"
+        self.how.observe(lambda ch: setattr(self.folder.layout, "display", "" if ch["new"] == "shared folder"
+                                            else "none"), "value")
         self.open_button.on_click(lambda _: self.open_dashboard())
         self.message = w.HTML()
         self.area = w.VBox()
@@ -429,7 +432,7 @@ class ExportMyRatings(w.VBox):
         self.session = w.Dropdown(description="Session", options=[], layout=w.Layout(width="100%", max_width="640px"))
         self.name.observe(lambda ch: self._sessions(), "value")
         self.button = w.Button(description="Export my ratings", button_style="primary",
-                               layout=w.Layout(width="auto", height="40px"))
+                               layout=w.Layout(width="auto", height="40px", align_self="flex-start"))
         self.button.on_click(lambda _: self.export())
         self.result = w.HTML()
         self.download = DownloadButton("Download the file")

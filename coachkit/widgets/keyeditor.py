@@ -32,7 +32,7 @@ _ERR = "<p style='color:#b00020'>{}</p>"
 
 
 def _auto(width: str = "auto") -> w.Layout:
-    return w.Layout(width=width, height="auto", min_height="34px")
+    return w.Layout(width=width, height="auto", min_height="34px", align_self="flex-start")
 
 
 def _file_name(upload_value) -> str:
