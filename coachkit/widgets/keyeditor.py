@@ -25,7 +25,8 @@ from .downloads import DownloadButton
 from .rating import RatingForm
 from .transcript import TranscriptView, save_upload
 
-__all__ = ["KeyDraft", "KeyEditor", "ObservationReportForm", "default_library", "DEMO_TRANSCRIPT"]
+__all__ = ["KeyDraft", "KeyEditor", "ObservationReportForm", "default_library", "DEMO_TRANSCRIPT", "sheet_from_key",
+           "whole_labels"]
 
 _RECORDINGS = ".m4a,.mp3,.wav,.ogg,.mp4"
 _ERR = "<p style='color:#b00020'>{}</p>"
@@ -33,6 +34,20 @@ _ERR = "<p style='color:#b00020'>{}</p>"
 
 def _auto(width: str = "auto") -> w.Layout:
     return w.Layout(width=width, height="auto", min_height="34px", align_self="flex-start")
+
+
+def whole_labels(form: RatingForm) -> None:
+    """Size the rating form's buttons to their labels, so none is cut off ("evidenc...") in any view."""
+    for toggle in form.toggles.values():
+        toggle.style.button_width = "auto"
+        toggle.layout.width = "auto"
+    form.level.style.button_width = "auto"
+    form.use_picked.layout.width = "auto"
+    form.use_picked.layout.flex = "0 0 auto"
+    for row in form.editor.children:  # the lines box and its button wrap rather than squeeze the button
+        if isinstance(row, w.HBox) and form.use_picked in row.children:
+            row.layout.flex_flow = "row wrap"
+    form.start_button.layout.width = "auto"
 
 
 def _file_name(upload_value) -> str:
@@ -191,6 +206,7 @@ class KeyEditor(w.VBox):
         d = self.draft
         self.transcript = TranscriptView(d.session)
         self.form = RatingForm(name=d.assessor or self._assessor, picked=lambda: list(self.transcript.selected))
+        whole_labels(self.form)
         self.form.name.description = "Assessor"
         self.form.name.placeholder = "your name, as the assessor"
         self.form.start_button.description = "Start the key"

@@ -12,6 +12,7 @@ from ..errors import CoachkitError
 from ..library import sessions as library_sessions
 from ..render import esc, table_html
 from .feedback import CalibrationDashboard, FeedbackView, MetricsPanel
+from .keyeditor import whole_labels
 from .markers import MarkerBrowser, MarkerDrill
 from .rating import RatingForm
 from .transcript import TranscriptView, save_upload
@@ -319,8 +320,9 @@ class BringYourOwn(w.VBox):
             self.notes.value = f"<p style='color:#b00020'>{esc(self._plain(exc, path, name))}</p>"
             return
         self.recording_path = path
-        self.notes.value += (f"<p>Recording <b>{esc(name)}</b> added: once you rate, press <i>▶ play from</i> on "
-                             "any turn to hear it from there.</p>")
+        when = "press" if panel is not None else "once you rate, press"
+        self.notes.value += (f"<p>Recording <b>{esc(name)}</b> added: {when} <i>▶ play from</i> on any turn to "
+                             "hear it from there.</p>")
 
     def _plain(self, exc, path, name: str) -> str:
         """The error's words with the uploaded file's own name, never the temporary folder it was put in."""
@@ -415,6 +417,7 @@ class BringYourOwn(w.VBox):
         if self.session is None:
             return
         panel = RatingPanel(self.session, store=self.store, recording=self.recording_path)
+        whole_labels(panel.form)
         self.rate_area.children = [panel]
         if name:
             panel.form.name.value = name

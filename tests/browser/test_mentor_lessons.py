@@ -79,7 +79,7 @@ def _open_voila(page, server, lesson: str) -> None:
 
 def _open_lab(page, server, lesson: str) -> None:
     page.goto(f"{server.url}/lab/tree/{LESSONS[lesson]}", timeout=120_000)
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
+    page.wait_for_selector(".jp-Notebook .jp-Cell", state="attached", timeout=90_000)
     page.wait_for_selector("text=| Idle", timeout=60_000)
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_text("Run All Cells", exact=True).first.click()
@@ -147,6 +147,7 @@ def _lesson_07(page, errors, shot, view: str) -> None:
     page.wait_for_selector(".ck-split", timeout=20_000)
     assert page.locator(".ck-key").count() == 1
     _check_page(page, errors)
+    page.locator(".ck-split").first.scroll_into_view_if_needed()
     shot(page, f"{view}-07-after-one-reveal")
 
 
@@ -161,6 +162,7 @@ def _lesson_08(page, errors, shot, view: str) -> None:
     text = _check_page(page, errors)
     for words in ("overwrite=True", "COACHKIT_LIBRARY", "list_sessions"):
         assert words not in text
+    page.get_by_role("button", name="Write the report").first.scroll_into_view_if_needed()
     shot(page, f"{view}-08-report")
 
 
@@ -171,6 +173,7 @@ def _lesson_06(page, errors, shot, view: str, tmp_path: Path) -> None:
     _upload(page, "Add the recording", _wav(tmp_path / "our call.wav"))
     page.wait_for_selector("button.ck-play", timeout=30_000)
     _check_page(page, errors)
+    page.locator("button.ck-play").first.scroll_into_view_if_needed()
     shot(page, f"{view}-06-with-recording")
     bad = tmp_path / "my call with Maya.vtt"
     bad.write_text("WEBVTT\n\n1\n00:00:05.000 --> 00:00:02.000\nSam: hi\n", encoding="utf-8")
