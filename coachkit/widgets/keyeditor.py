@@ -363,7 +363,7 @@ class ObservationReportForm(w.VBox):
             self.calls[comp.number] = dd
             rows.append(w.HBox([w.HTML(f"<b>{comp.number}.</b> {esc(comp.name)}", layout=w.Layout(width="330px")),
                                 dd], layout=w.Layout(align_items="center")))
-        box = {"layout": w.Layout(width="100%", max_width="680px", height="90px")}
+        box = {"layout": w.Layout(width="100%", max_width="760px", height="130px")}
         self.strengths = w.Textarea(description="Strengths", placeholder="one per line", **box)
         self.development = w.Textarea(description="To develop", placeholder="one per line", **box)
         self.summary = w.Textarea(description="Summary", placeholder="two or three sentences for the coach", **box)
