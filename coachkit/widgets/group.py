@@ -73,6 +73,23 @@ def _labels(sheets) -> dict[str, str]:
     }
 
 
+class _ReadOnce:
+    """A sheet source whose first read is already done (the group loaded above); later reads go to ``source``."""
+
+    def __init__(self, source: SheetSource, loaded: GroupRatings):
+        self._source = source
+        self._loaded: GroupRatings | None = loaded
+
+    def load(self, progress=None) -> GroupRatings:
+        if self._loaded is not None:
+            loaded, self._loaded = self._loaded, None
+            return loaded
+        return self._source.load(progress=progress)
+
+    def describe(self) -> str:
+        return self._source.describe()
+
+
 class GroupDashboard(w.VBox):
     """The group's split against the key, per marker, most disputed first; hidden until revealed.
 
@@ -138,9 +155,14 @@ class GroupDashboard(w.VBox):
         return cls(session, StoreSource(store, _session(session).id, group), **kwargs)
 
     @classmethod
-    def sample(cls, **kwargs) -> GroupDashboard:
-        """The lesson's fictional group: eight participants' exports of 'Farah and the stolen slides'."""
-        return cls("farah-credit-acc", FolderSource(sample_exports()), **kwargs)
+    def sample(cls, loaded: GroupRatings | None = None, **kwargs) -> GroupDashboard:
+        """The lesson's fictional group: eight participants' exports of 'Farah and the stolen slides'.
+
+        ``loaded``: those exports as already read (``load_exports(sample_exports())``), so the board opens
+        without reading them twice; *Refresh* reads the folder again.
+        """
+        source = FolderSource(sample_exports())
+        return cls("farah-credit-acc", source if loaded is None else _ReadOnce(source, loaded), **kwargs)
 
     # ------------------------------------------------------------------------------- handlers
     def refresh(self) -> None:
@@ -270,7 +292,7 @@ class GroupDashboard(w.VBox):
         footer = ""
         if len(self.revealed) == len(self.summary):
             rel = group_reliability(sheets, self.session)
-            footer = (f"<div style='margin-top:8px'><b>How far the group agrees with itself</b></div>"
+            footer = ("<div style='margin-top:8px'><b>How far the group agrees with itself</b></div>"
                       + reliability_html(rel, font_size=fs - 4))
         return (f"<div class='ck-group-board' style='font-size:{fs}px;line-height:1.35'>"
                 f"<div style='font-size:{fs - 6}px;color:#555'>Most disputed first: the order to discuss them in.</div>"
@@ -364,12 +386,9 @@ class LiveCall(w.VBox):
     title would give the answer away.
     """
 
-    def __init__(self, store=None):
-        from ..library import sessions
-
+    def __init__(self, store=None, *, background: bool = True):
         self.store = store
-        options = [(_session_label(s), s.id) for s in sessions()]
-        self.choice = w.Dropdown(options=options, description="Session",
+        self.choice = w.Dropdown(options=[("(reading the library...)", "")], value="", description="Session",
                                  layout=w.Layout(width="100%", max_width="640px"))
         self.how = w.ToggleButtons(options=["upload files", "shared folder"], value="upload files",
                                    description="Ratings from", style={"button_width": "auto"})
@@ -385,6 +404,24 @@ class LiveCall(w.VBox):
         self.area = w.VBox()
         self.board: GroupDashboard | None = None
         super().__init__([self.choice, self.how, self.folder, self.open_button, self.message, self.area])
+        if background:  # reading every session takes a second: the page is usable meanwhile
+            import threading
+
+            threading.Thread(target=self.list_sessions, daemon=True).start()
+        else:
+            self.list_sessions()
+
+    def list_sessions(self) -> None:
+        """Fill the session list (titles only, in the library's order)."""
+        from ..library import sessions
+
+        try:
+            options = [(_session_label(s), s.id) for s in sessions()]
+        except CoachkitError as exc:
+            self.message.value = f"<p style='color:#b00020'>{esc(exc)}</p>"
+            return
+        self.choice.options = options or [("(the library has no sessions)", "")]
+        self.choice.value = self.choice.options[0][1]
 
     # not ``open``: ipywidgets' Widget.open() creates the widget's link to the page, and overriding it is what
     # left the live-call tool showing "Error displaying widget: model not found".
@@ -392,6 +429,9 @@ class LiveCall(w.VBox):
                        folder: str | None = None) -> GroupDashboard | None:
         """Open the dashboard for the chosen session and source; returns it (None, with a message, on a problem)."""
         session_id = session_id or self.choice.value
+        if not session_id:
+            self.message.value = "<p style='color:#b00020'>Choose the session first.</p>"
+            return None
         how = how or self.how.value
         folder = self.folder.value if folder is None else folder
         try:
@@ -443,7 +483,8 @@ class ExportMyRatings(w.VBox):
     def _titles(self, ids) -> list[tuple[str, str]]:
         from ..library import canonical_id, sessions
 
-        known = {s.id: s for s in sessions()}
+        wanted = set(ids) | {canonical_id(i) for i in ids}
+        known = {s.id: s for s in sessions(ids=wanted)} if wanted else {}  # only those rated: reading is slow
         out = []
         for sid in ids:
             s = known.get(sid) or known.get(canonical_id(sid))

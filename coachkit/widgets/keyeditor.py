@@ -407,8 +407,9 @@ class ObservationReportForm(w.VBox):
         if self.store is not None:
             from ..library import sessions
 
-            titles = {s.id: s.title for s in sessions()}
-            for sheet in reversed(self.store.sheets()):
+            rated = self.store.sheets()
+            titles = {s.id: s.title for s in sessions(ids={x.session_id for x in rated})} if rated else {}
+            for sheet in reversed(rated):
                 if sheet.marks:
                     label = f"your rating of {titles.get(sheet.session_id, sheet.session_id)} ({sheet.rater}, " \
                             f"{str(sheet.updated)[:10]})"
