@@ -231,6 +231,9 @@ class KeyDraft:
     def describe(self) -> str:
         """What saving would make, in one plain sentence."""
         n, total = len(self.decided), len(framework().marker_ids)
+        if n == 0:
+            return (f"No markers decided yet. Decide all {total} for a full session, or only those you can judge "
+                    "for an excerpt about them.")
         if self.kind == "full":
             return f"All {total} markers are decided: it will be saved as a full session."
         return (f"{n} of {total} markers decided: it will be saved as an excerpt about those markers "

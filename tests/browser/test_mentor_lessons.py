@@ -139,7 +139,11 @@ def _lesson_07(page, errors, shot, view: str) -> None:
     page.get_by_role("button", name="Download the file").first.wait_for(timeout=30_000)
     name, data = _download(page, "Download the file")
     assert name.endswith(".json") and b'"coachkit-ratings' in data and b'"Ana"' in data
-    # the facilitator's own tool opens a dashboard
+    # the facilitator's own tool lists sessions by title only (no level on a shared screen), and opens a dashboard
+    page.wait_for_function("""() => { const o = [...document.querySelectorAll('select option')].map(x => x.textContent);
+        return o.length > 3 && !o.some(t => t.includes('reading the library')); }""", timeout=60_000)
+    options = page.evaluate("[...document.querySelectorAll('select option')].map(x => x.textContent)")
+    assert not any(t.endswith(", full)") for t in options)
     page.get_by_role("button", name="Open the dashboard").first.click()
     page.get_by_text("No ratings of this session yet").first.wait_for(timeout=30_000)
     # the sample board reveals one marker at a time
