@@ -380,76 +380,122 @@ def reliability_html(reliability, font_size: int = 18) -> Html:
 
 
 class LiveCall(w.VBox):
-    """Set up a live call with no code: choose the session, then where the group's export files come from.
+    """Set up a live call with no code: say where the group's export files come from (an upload box or a
+    shared folder); the dashboard opens on the session the files rate.
 
-    The session list shows titles only: the group may be watching the shared screen, and a level beside a
-    title would give the answer away.
+    The files say which session they rate, so the facilitator never picks the wrong one; when they rate
+    several, a list offers those (by title only: the group may be watching the shared screen, and a level
+    beside a title would give the answer away). A facilitator running cohort mode uses
+    :meth:`GroupDashboard.from_store` instead.
     """
 
-    def __init__(self, store=None, *, background: bool = True):
+    def __init__(self, store=None):
         self.store = store
-        self.choice = w.Dropdown(options=[("(reading the library...)", "")], value="", description="Session",
-                                 layout=w.Layout(width="100%", max_width="640px"))
         self.how = w.ToggleButtons(options=["upload files", "shared folder"], value="upload files",
                                    description="Ratings from", style={"button_width": "auto"})
+        self.upload = w.FileUpload(accept=".json", multiple=True, description="Add export files",
+                                   layout=w.Layout(width="auto", height="40px", align_self="flex-start"))
+        self.upload.observe(lambda ch: self._uploaded(ch["new"]), "value")
         self.folder = w.Text(placeholder="the shared folder, e.g. a synced Drive folder", description="Folder",
-                             layout=w.Layout(width="100%", max_width="640px"))
+                             layout=w.Layout(width="100%", max_width="640px", display="none"))
         self.open_button = w.Button(description="Open the dashboard", button_style="primary",
-                                    layout=w.Layout(width="auto", height="40px", align_self="flex-start"))
-        self.folder.layout.display = "none"
-        self.how.observe(lambda ch: setattr(self.folder.layout, "display", "" if ch["new"] == "shared folder"
-                                            else "none"), "value")
+                                    layout=w.Layout(width="auto", height="40px", align_self="flex-start",
+                                                    display="none"))
         self.open_button.on_click(lambda _: self.open_dashboard())
-        self.message = w.HTML()
+        self.how.observe(lambda ch: self._show_how(ch["new"]), "value")
+        self.choice = w.Dropdown(description="Session", options=[], layout=w.Layout(width="100%", max_width="640px",
+                                                                                   display="none"))
+        self.choice.observe(lambda ch: self._chosen(ch["new"]), "value")
+        self.message = w.HTML("<p style='color:#555'>Add the export files your group sent you: the dashboard opens "
+                              "on the session they rate.</p>")
         self.area = w.VBox()
+        self.source: SheetSource | None = None
         self.board: GroupDashboard | None = None
-        super().__init__([self.choice, self.how, self.folder, self.open_button, self.message, self.area])
-        if background:  # reading every session takes a second: the page is usable meanwhile
-            import threading
+        super().__init__([self.how, self.upload, self.folder, self.open_button, self.message, self.choice,
+                          self.area])
 
-            threading.Thread(target=self.list_sessions, daemon=True).start()
-        else:
-            self.list_sessions()
+    def _show_how(self, how: str) -> None:
+        folder = how == "shared folder"
+        self.folder.layout.display = "" if folder else "none"
+        self.open_button.layout.display = "" if folder else "none"
+        self.upload.layout.display = "none" if folder else ""
+        self.message.value = ("<p style='color:#555'>Type the shared folder's path and press <i>Open the "
+                              "dashboard</i>.</p>" if folder else
+                              "<p style='color:#555'>Add the export files your group sent you: the dashboard "
+                              "opens on the session they rate.</p>")
 
-    def list_sessions(self) -> None:
-        """Fill the session list (titles only, in the library's order)."""
-        from ..library import sessions
-
-        try:
-            options = [(_session_label(s), s.id) for s in sessions()]
-        except CoachkitError as exc:
-            self.message.value = f"<p style='color:#b00020'>{esc(exc)}</p>"
+    def _uploaded(self, value) -> None:
+        if not value:
             return
-        self.choice.options = options or [("(the library has no sessions)", "")]
-        self.choice.value = self.choice.options[0][1]
+        self.add_uploads(list(value))
+        try:
+            self.upload.value = ()
+        except Exception:  # noqa: BLE001 - an older ipywidgets cannot clear it; the files are already read
+            pass
+
+    def add_uploads(self, files) -> GroupDashboard | None:
+        """What dropping files into the box does (``(name, bytes)`` pairs or the box's dicts). Late arrivals
+        join the open board, and what was revealed stays revealed."""
+        if isinstance(self.source, FileSource) and self.board is not None:
+            self.source.add(files)
+            self.board.refresh()
+            return self.board
+        self.source = FileSource(files)
+        return self.open_dashboard(how="upload files")
 
     # not ``open``: ipywidgets' Widget.open() creates the widget's link to the page, and overriding it is what
     # left the live-call tool showing "Error displaying widget: model not found".
     def open_dashboard(self, session_id: str | None = None, how: str | None = None,
                        folder: str | None = None) -> GroupDashboard | None:
-        """Open the dashboard for the chosen session and source; returns it (None, with a message, on a problem)."""
-        session_id = session_id or self.choice.value
-        if not session_id:
-            self.message.value = "<p style='color:#b00020'>Choose the session first.</p>"
-            return None
+        """Read the ratings and open the dashboard on ``session_id`` (default: the session most of them rate);
+        returns it (None, with a message, on a problem)."""
+        from ..library import sessions
+
         how = how or self.how.value
         folder = self.folder.value if folder is None else folder
         try:
             if how == "shared folder":
                 if not folder.strip():
                     raise CoachkitError("type the shared folder's path first")
-                board = GroupDashboard.from_folder(session_id, Path(folder.strip()).expanduser())
-            elif how == "upload files":
-                board = GroupDashboard.with_upload(session_id)
-            else:
+                self.source = FolderSource(Path(folder.strip()).expanduser())
+            elif how != "upload files":
                 raise CoachkitError(f"unknown choice {how!r}: choose 'upload files' or 'shared folder'")
+            if self.source is None:
+                raise CoachkitError("add the export files first")
+            group = self.source.load()
+            rated = group.session_ids
+            if not rated:
+                raise CoachkitError("none of these files holds ratings of a session"
+                                    + (f" ({len(group.problems)} could not be read)" if group.problems else ""))
+            known = {s.id: s for s in sessions(ids=rated)}
+            options = [(_session_label(known[i]), i) for i in rated if i in known]
+            if not options:
+                raise CoachkitError("the files rate sessions this kit's library does not have: "
+                                    + ", ".join(rated[:5]))
+            session_id = session_id if session_id in dict((v, k) for k, v in options) else options[0][1]
+            board = GroupDashboard(session_id, _ReadOnce(self.source, group))
         except CoachkitError as exc:
             self.message.value = f"<p style='color:#b00020'>{esc(exc)}</p>"
             return None
-        self.message.value = ""
+        self.message.value = ("" if len(options) == 1 else
+                              f"<p style='color:#555'>The files rate {len(options)} sessions: choose one.</p>")
+        self._quiet = True
+        try:
+            self.choice.options = options
+            self.choice.value = session_id
+        finally:
+            self._quiet = False
+        self.choice.layout.display = "" if len(options) > 1 else "none"
         self.board = board
         self.area.children = [board]
         return board
+
+    _quiet = False
+
+    def _chosen(self, session_id) -> None:
+        if self._quiet or not session_id or (self.board and self.board.session.id == session_id):
+            return
+        self.open_dashboard(session_id, how=self.how.value)
 
 
 class ExportMyRatings(w.VBox):

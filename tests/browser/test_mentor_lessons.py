@@ -25,7 +25,7 @@ LESSONS = {
     "08": "08_author_an_answer_key.ipynb",
 }
 #: the text each lesson's last widget shows once everything has been displayed
-READY = {"06": "Rate this session myself", "07": "Open the dashboard", "08": "Write the report"}
+READY = {"06": "Rate this session myself", "07": "Add export files", "08": "Write the report"}
 
 _CUT_OFF = """() => [...document.querySelectorAll('.jp-OutputArea button, .jp-OutputArea .widget-toggle-button')]
   .filter(b => b.offsetParent !== null && b.scrollWidth > b.clientWidth + 1)
@@ -130,7 +130,7 @@ def _download(page, button_text: str):
     return download.suggested_filename, Path(download.path()).read_bytes()
 
 
-def _lesson_07(page, errors, shot, view: str) -> None:
+def _lesson_07(page, errors, shot, view: str, tmp_path: Path) -> None:
     _check_nothing_revealed(page)
     _check_page(page, errors)
     shot(page, f"{view}-07-before-reveal")
@@ -139,13 +139,14 @@ def _lesson_07(page, errors, shot, view: str) -> None:
     page.get_by_role("button", name="Download the file").first.wait_for(timeout=30_000)
     name, data = _download(page, "Download the file")
     assert name.endswith(".json") and b'"coachkit-ratings' in data and b'"Ana"' in data
-    # the facilitator's own tool lists sessions by title only (no level on a shared screen), and opens a dashboard
-    page.wait_for_function("""() => { const o = [...document.querySelectorAll('select option')].map(x => x.textContent);
-        return o.length > 3 && !o.some(t => t.includes('reading the library')); }""", timeout=60_000)
-    options = page.evaluate("[...document.querySelectorAll('select option')].map(x => x.textContent)")
-    assert not any(t.endswith(", full)") for t in options)
-    page.get_by_role("button", name="Open the dashboard").first.click()
-    page.get_by_text("No ratings of this session yet").first.wait_for(timeout=30_000)
+    # the facilitator's own tool: the participant's file goes in, the board opens on its session, all hidden
+    hidden = page.locator(".ck-hidden").count()
+    exported = tmp_path / name
+    exported.write_bytes(data)
+    _upload(page, "Add export files", exported)
+    page.get_by_text("Ratings from 1 participant").first.wait_for(timeout=30_000)
+    assert page.locator(".ck-hidden").count() > hidden
+    _check_nothing_revealed(page)
     # the sample board reveals one marker at a time
     page.get_by_role("button", name="Reveal next marker").first.click()
     page.wait_for_selector(".ck-split", timeout=20_000)
@@ -198,7 +199,7 @@ def test_lesson_07_live_call(view, voila_server, lab_server, browser, tmp_path, 
         _open_voila(page, voila_server(lessons, _env(home)), "07")
     else:
         _open_lab(page, lab_server(lessons, _env(home)), "07")
-    _lesson_07(page, errors, shot, view)
+    _lesson_07(page, errors, shot, view, tmp_path)
 
 
 @pytest.mark.parametrize("view", ["app", "lab"])
