@@ -214,3 +214,30 @@ def test_the_editor_reports_a_bad_transcript(tmp_path):
     bad.write_text("WEBVTT\n\n1\n00:00:05.000 --> 00:00:02.000\nSam: hi\n")
     editor = KeyEditor(bad, coach="Sam")
     assert editor.draft is None and "call.vtt" in editor.message.value
+
+
+def _upload(name: str, content: bytes):
+    import datetime
+
+    return ({"name": name, "content": content, "type": "", "size": len(content),
+             "last_modified": datetime.datetime.now()},)
+
+
+def test_uploads_are_named_as_the_coach_named_them_and_a_recording_feeds_the_player(tmp_path, monkeypatch):
+    import math
+    import struct
+    import wave
+
+    monkeypatch.setenv("COACHKIT_HOME", str(tmp_path / "home"))
+    editor = KeyEditor.demo()
+    wav = tmp_path / "rec.wav"
+    with wave.open(str(wav), "wb") as f:
+        f.setnchannels(1)
+        f.setsampwidth(2)
+        f.setframerate(8000)
+        f.writeframes(b"".join(struct.pack("<h", int(2000 * math.sin(i / 7))) for i in range(8000)))
+    editor.recording.value = _upload("Our call.wav", wav.read_bytes())
+    assert editor.transcript.audio == wav.read_bytes() and "Our call.wav" in editor.message.value
+    editor.upload.value = _upload("my call.vtt", b"WEBVTT\n\n1\n00:00:05.000 --> 00:00:02.000\nSam: hi\n")
+    assert "my call.vtt:4" in editor.message.value and "coachkit-key-" not in editor.message.value
+    assert editor.area.children == () and editor.draft is None  # the last transcript's work is not shown

@@ -189,6 +189,7 @@ class KeyEditor(w.VBox):
             self.message.value = _ERR.format(esc(text))
             self.area.children = []
             self.draft = None
+            self.transcript = None
             return
         resumed = draft.controller.sheet is not None and draft.decided
         self._show(draft, "Your draft for this transcript, as you left it. " if resumed else "")
