@@ -278,7 +278,7 @@ class BringYourOwn(w.VBox):
         self.metrics = MetricsPanel()
         self.rate_area = w.VBox()
         self.rate_button = w.Button(description="Rate this session myself", button_style="primary",
-                                    layout=w.Layout(width="auto"))
+                                    layout=w.Layout(width="auto", align_self="flex-start"))
         self.rate_button.on_click(lambda _: self.rate())
         self.path = None
         self.shown_name = ""
@@ -352,7 +352,10 @@ class BringYourOwn(w.VBox):
         except CoachkitError as exc:
             self._clear()
             self.path = None
-            self.notes.value = f"<p style='color:#b00020'>{esc(self._plain(exc, path, self.shown_name))}</p>"
+            for box in (self.coach, self.rename_from):  # the last file's names are not this file's
+                box.options = []
+            self.notes.value = (f"<p style='color:#b00020'>{esc(self._plain(exc, path, self.shown_name))}</p>"
+                                "<p>Fix the file (or export it again) and upload it once more.</p>")
             return
         self.rate_area.children = []
         names = sorted({u.name for u in session.utterances})
