@@ -332,8 +332,19 @@ def test_the_sample_dashboard_and_the_live_call_set_up(tmp_path):
     board = GroupDashboard.sample()
     assert "8 participants" in board.html and "1 file(s) could not be read" in board.html
     call = LiveCall()
-    assert call.open("farah-credit-acc", "shared folder", str(sample_exports())) is not None
-    assert call.open("farah-credit-acc", "shared folder", "") is None and "shared folder" in call.message.value
+    assert call.comm is not None  # it reaches the page ("Error displaying widget: model not found" otherwise)
+    board = call.open_dashboard(how="shared folder", folder=str(sample_exports()))
+    assert board is not None and board.session.id == "farah-credit-acc"  # the session the files rate
+    assert not any(label.endswith(", full)") for label, _ in call.choice.options)  # no "(ACC, full)"
+    assert call.open_dashboard(how="shared folder", folder="") is None and "shared folder" in call.message.value
+    # uploads: the board opens on the files' session; a late file joins it, reveals kept
+    files = sorted(sample_exports().glob("*.json"))
+    upload = LiveCall()
+    board = upload.add_uploads([(f.name, f.read_bytes()) for f in files[:3]])
+    board.reveal_next()
+    before = len(board.group.sheets)
+    assert upload.add_uploads([(files[3].name, files[3].read_bytes())]) is board
+    assert len(board.group.sheets) >= before and len(board.revealed) == 1
 
 
 def test_a_participant_exports_ratings_for_the_facilitator(tmp_path):
@@ -343,7 +354,8 @@ def test_a_participant_exports_ratings_for_the_facilitator(tmp_path):
     store.save(_group()[3])
     widget = ExportMyRatings(store=store, folder=tmp_path / "out")
     path = widget.export("Chiara", "group-demo")
-    assert path.name == "chiara-group-demo.json" and "download=" in widget.result.value
+    assert path.name == "chiara-group-demo.json" and widget.download.data == path.read_bytes()
+    assert widget.download.filename == path.name and str(path.parent) not in widget.result.value
     assert [s.rater for s in load_exports([path]).sheets] == ["Chiara"]
     store.close()
 

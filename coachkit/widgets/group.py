@@ -13,7 +13,6 @@ tests drive the dashboard without a browser.
 
 from __future__ import annotations
 
-import base64
 import os
 from pathlib import Path
 
@@ -31,10 +30,11 @@ from ..group import (
     group_summary,
     sample_exports,
 )
-from ..model import Session
-from ..render import esc
+from ..model import Session, slug
+from ..render import Html, esc
+from .downloads import DownloadButton
 
-__all__ = ["GroupDashboard", "LiveCall", "ExportMyRatings"]
+__all__ = ["GroupDashboard", "LiveCall", "ExportMyRatings", "received_html", "reliability_html"]
 
 _HEARD, _NOT, _UNSURE = "#0072B2", "#E69F00", "#BBBBBB"  # Okabe-Ito blue, orange; grey
 
@@ -73,6 +73,23 @@ def _labels(sheets) -> dict[str, str]:
     }
 
 
+class _ReadOnce:
+    """A sheet source whose first read is already done (the group loaded above); later reads go to ``source``."""
+
+    def __init__(self, source: SheetSource, loaded: GroupRatings):
+        self._source = source
+        self._loaded: GroupRatings | None = loaded
+
+    def load(self, progress=None) -> GroupRatings:
+        if self._loaded is not None:
+            loaded, self._loaded = self._loaded, None
+            return loaded
+        return self._source.load(progress=progress)
+
+    def describe(self) -> str:
+        return self._source.describe()
+
+
 class GroupDashboard(w.VBox):
     """The group's split against the key, per marker, most disputed first; hidden until revealed.
 
@@ -92,7 +109,7 @@ class GroupDashboard(w.VBox):
         self.font_size = int(font_size)
         self.error = ""
 
-        big = w.Layout(height="40px")
+        big = w.Layout(height="40px", width="auto")
         self.refresh_button = w.Button(description="Refresh (late arrivals)", layout=big,
                                        tooltip="read the ratings again")
         self.refresh_button.on_click(lambda _: self.refresh())
@@ -113,7 +130,7 @@ class GroupDashboard(w.VBox):
         self.upload = None
         if isinstance(self.source, FileSource):
             self.upload = w.FileUpload(accept=".json", multiple=True, description="Add export files",
-                                       layout=w.Layout(height="40px", width="220px"))
+                                       layout=w.Layout(height="40px", width="auto"))
             self.upload.observe(lambda ch: self._uploaded(ch["new"]), "value")
             controls.insert(0, self.upload)
         children += [w.HBox(controls, layout=w.Layout(flex_flow="row wrap", align_items="center")),
@@ -138,9 +155,14 @@ class GroupDashboard(w.VBox):
         return cls(session, StoreSource(store, _session(session).id, group), **kwargs)
 
     @classmethod
-    def sample(cls, **kwargs) -> GroupDashboard:
-        """The lesson's fictional group: eight participants' exports of 'Farah and the stolen slides'."""
-        return cls("farah-credit-acc", FolderSource(sample_exports()), **kwargs)
+    def sample(cls, loaded: GroupRatings | None = None, **kwargs) -> GroupDashboard:
+        """The lesson's fictional group: eight participants' exports of 'Farah and the stolen slides'.
+
+        ``loaded``: those exports as already read (``load_exports(sample_exports())``), so the board opens
+        without reading them twice; *Refresh* reads the folder again.
+        """
+        source = FolderSource(sample_exports())
+        return cls("farah-credit-acc", source if loaded is None else _ReadOnce(source, loaded), **kwargs)
 
     # ------------------------------------------------------------------------------- handlers
     def refresh(self) -> None:
@@ -270,8 +292,8 @@ class GroupDashboard(w.VBox):
         footer = ""
         if len(self.revealed) == len(self.summary):
             rel = group_reliability(sheets, self.session)
-            footer = (f"<div style='font-size:{fs - 4}px;margin-top:8px;max-width:60em'><b>How far the group agrees "
-                      f"with itself:</b> {esc(str(rel)).replace(chr(10), '<br>')}</div>")
+            footer = ("<div style='margin-top:8px'><b>How far the group agrees with itself</b></div>"
+                      + reliability_html(rel, font_size=fs - 4))
         return (f"<div class='ck-group-board' style='font-size:{fs}px;line-height:1.35'>"
                 f"<div style='font-size:{fs - 6}px;color:#555'>Most disputed first: the order to discuss them in.</div>"
                 f"<table style='border-collapse:collapse'>{''.join(rows)}</table>{footer}</div>")
@@ -304,48 +326,184 @@ class GroupDashboard(w.VBox):
                 f"{names}</td><td class='ck-key' style='padding:6px 10px;vertical-align:top'>{key}</td>")
 
 
+def _session_label(s) -> str:
+    """A session as a list shows it to a group: its title (never its level: that is for the reveal)."""
+    return s.title if s.kind == "full" else f"{s.title} (excerpt)"
+
+
+def received_html(group: GroupRatings, font_size: int = 18) -> Html:
+    """What arrived, readable on a shared screen: sheets, people, files, older attempts left out, files skipped.
+
+    Shows nothing of how anyone rated. ``group``: from :func:`coachkit.group.load_exports` or an upload.
+    """
+    fs = int(font_size)
+    raters = len({s.rater_id for s in group.sheets})
+    rows = [("Rating sheets used", len(group.sheets)), ("Participants", raters), ("Files read", group.files)]
+    if group.replaced:
+        rows.append(("Older attempts left out (each person's latest counts)", group.replaced))
+    td = f"font-size:{fs}px;text-align:left;background:none;padding:4px 14px 4px 0"
+    cells = "".join(f"<tr><td style='{td}'>{esc(k)}</td><td style='{td}'><b>{v}</b></td></tr>" for k, v in rows)
+    out = [f"<div class='ck-received' style='font-size:{fs}px;line-height:1.4;max-width:60em'>",
+           f"<table style='border-collapse:collapse'>{cells}</table>"]
+    if group.problems:
+        items = "".join(f"<li style='overflow-wrap:anywhere'>{esc(p)}</li>" for p in group.problems)
+        out.append(f"<div style='color:#b00020;margin-top:6px'><b>{len(group.problems)} file(s) skipped</b> "
+                   f"(everyone else's ratings are used):<ul style='margin:4px 0'>{items}</ul></div>")
+    out.append("</div>")
+    return Html("".join(out))
+
+
+def reliability_html(reliability, font_size: int = 18) -> Html:
+    """The group's agreement with itself (alpha and kappa) in words first, wrapped to the screen's width."""
+    fs = int(font_size)
+    r = reliability
+
+    def num(x):
+        return "not defined" if x != x else f"{x:.2f}"
+
+    rows = [
+        ("Krippendorff's alpha", num(r.alpha), f"{r.alpha_band}: Krippendorff (2004) reads .800 or more as "
+         "reliable, .667 to .800 as good enough for tentative conclusions, lower as unreliable"),
+        ("Fleiss' kappa", num(r.kappa), f"{r.kappa_band} agreement, in the words of Landis &amp; Koch (1977)"),
+    ]
+    td = f"text-align:left;vertical-align:top;background:none;padding:6px 14px 6px 0;font-size:{fs}px"
+    body = "".join(
+        f"<tr style='border-top:1px solid #ddd'><td style='{td};white-space:nowrap'><b>{name}</b></td>"
+        f"<td style='{td};font-size:{fs + 4}px'><b>{value}</b></td><td style='{td};white-space:normal;max-width:34em'>{words}</td></tr>"
+        for name, value, words in rows)
+    notes = "".join(f"<li>{esc(n)}</li>" for n in r.notes)
+    return Html(
+        f"<div class='ck-reliability' style='font-size:{fs}px;line-height:1.4;max-width:60em;overflow-wrap:anywhere'>"
+        f"<p style='margin:4px 0'>{r.n_participants} participants, {r.n_markers} markers.</p>"
+        f"<table style='border-collapse:collapse'>{body}</table>"
+        + (f"<ul>{notes}</ul>" if notes else "") + "</div>")
+
+
 class LiveCall(w.VBox):
-    """Set up a live call with no code: choose the session, then where the group's export files come from."""
+    """Set up a live call with no code: say where the group's export files come from (an upload box or a
+    shared folder); the dashboard opens on the session the files rate.
+
+    The files say which session they rate, so the facilitator never picks the wrong one; when they rate
+    several, a list offers those (by title only: the group may be watching the shared screen, and a level
+    beside a title would give the answer away). A facilitator running cohort mode uses
+    :meth:`GroupDashboard.from_store` instead.
+    """
 
     def __init__(self, store=None):
+        self.store = store
+        self.how = w.ToggleButtons(options=["upload files", "shared folder"], value="upload files",
+                                   description="Ratings from", style={"button_width": "auto"})
+        self.upload = w.FileUpload(accept=".json", multiple=True, description="Add export files",
+                                   layout=w.Layout(width="auto", height="40px", align_self="flex-start"))
+        self.upload.observe(lambda ch: self._uploaded(ch["new"]), "value")
+        self.folder = w.Text(placeholder="the shared folder, e.g. a synced Drive folder", description="Folder",
+                             layout=w.Layout(width="100%", max_width="640px", display="none"))
+        self.open_button = w.Button(description="Open the dashboard", button_style="primary",
+                                    layout=w.Layout(width="auto", height="40px", align_self="flex-start",
+                                                    display="none"))
+        self.open_button.on_click(lambda _: self.open_dashboard())
+        self.how.observe(lambda ch: self._show_how(ch["new"]), "value")
+        self.choice = w.Dropdown(description="Session", options=[], layout=w.Layout(width="100%", max_width="640px",
+                                                                                   display="none"))
+        self.choice.observe(lambda ch: self._chosen(ch["new"]), "value")
+        self.message = w.HTML("<p style='color:#555'>Add the export files your group sent you: the dashboard opens "
+                              "on the session they rate.</p>")
+        self.area = w.VBox()
+        self.source: SheetSource | None = None
+        self.board: GroupDashboard | None = None
+        super().__init__([self.how, self.upload, self.folder, self.open_button, self.message, self.choice,
+                          self.area])
+
+    def _show_how(self, how: str) -> None:
+        folder = how == "shared folder"
+        self.folder.layout.display = "" if folder else "none"
+        self.open_button.layout.display = "" if folder else "none"
+        self.upload.layout.display = "none" if folder else ""
+        self.message.value = ("<p style='color:#555'>Type the shared folder's path and press <i>Open the "
+                              "dashboard</i>.</p>" if folder else
+                              "<p style='color:#555'>Add the export files your group sent you: the dashboard "
+                              "opens on the session they rate.</p>")
+
+    def _uploaded(self, value) -> None:
+        if not value:
+            return
+        self.add_uploads(list(value))
+        try:
+            self.upload.value = ()
+        except Exception:  # noqa: BLE001 - an older ipywidgets cannot clear it; the files are already read
+            pass
+
+    def add_uploads(self, files) -> GroupDashboard | None:
+        """What dropping files into the box does (``(name, bytes)`` pairs or the box's dicts). Late arrivals
+        join the open board, and what was revealed stays revealed."""
+        if isinstance(self.source, FileSource) and self.board is not None:
+            self.source.add(files)
+            self.board.refresh()
+            return self.board
+        self.source = FileSource(files)
+        return self.open_dashboard(how="upload files")
+
+    # not ``open``: ipywidgets' Widget.open() creates the widget's link to the page, and overriding it is what
+    # left the live-call tool showing "Error displaying widget: model not found".
+    def open_dashboard(self, session_id: str | None = None, how: str | None = None,
+                       folder: str | None = None) -> GroupDashboard | None:
+        """Read the ratings and open the dashboard on ``session_id`` (default: the session most of them rate);
+        returns it (None, with a message, on a problem)."""
         from ..library import sessions
 
-        self.store = store
-        options = [(f"{s.title} ({s.level}, {s.kind})", s.id) for s in sessions()]
-        self.choice = w.Dropdown(options=options, description="Session", layout=w.Layout(width="620px"))
-        self.how = w.ToggleButtons(options=["upload files", "shared folder"], value="upload files",
-                                   description="Ratings from")
-        self.folder = w.Text(placeholder="the shared folder, e.g. a synced Drive folder", description="Folder",
-                             layout=w.Layout(width="620px"))
-        self.open_button = w.Button(description="Open the dashboard", button_style="primary")
-        self.open_button.on_click(lambda _: self.open())
-        self.message = w.HTML()
-        self.area = w.VBox()
-        super().__init__([self.choice, self.how, self.folder, self.open_button, self.message, self.area])
-
-    def open(self, session_id: str | None = None, how: str | None = None, folder: str | None = None):
-        session_id = session_id or self.choice.value
         how = how or self.how.value
         folder = self.folder.value if folder is None else folder
         try:
             if how == "shared folder":
                 if not folder.strip():
                     raise CoachkitError("type the shared folder's path first")
-                board = GroupDashboard.from_folder(session_id, Path(folder.strip()).expanduser())
-            elif how == "upload files":
-                board = GroupDashboard.with_upload(session_id)
-            else:
+                self.source = FolderSource(Path(folder.strip()).expanduser())
+            elif how != "upload files":
                 raise CoachkitError(f"unknown choice {how!r}: choose 'upload files' or 'shared folder'")
+            if self.source is None:
+                raise CoachkitError("add the export files first")
+            group = self.source.load()
+            rated = group.session_ids
+            if not rated:
+                raise CoachkitError("none of these files holds ratings of a session"
+                                    + (f" ({len(group.problems)} could not be read)" if group.problems else ""))
+            known = {s.id: s for s in sessions(ids=rated)}
+            options = [(_session_label(known[i]), i) for i in rated if i in known]
+            if not options:
+                raise CoachkitError("the files rate sessions this kit's library does not have: "
+                                    + ", ".join(rated[:5]))
+            session_id = session_id if session_id in dict((v, k) for k, v in options) else options[0][1]
+            board = GroupDashboard(session_id, _ReadOnce(self.source, group))
         except CoachkitError as exc:
             self.message.value = f"<p style='color:#b00020'>{esc(exc)}</p>"
             return None
-        self.message.value = ""
+        self.message.value = ("" if len(options) == 1 else
+                              f"<p style='color:#555'>The files rate {len(options)} sessions: choose one.</p>")
+        self._quiet = True
+        try:
+            self.choice.options = options
+            self.choice.value = session_id
+        finally:
+            self._quiet = False
+        self.choice.layout.display = "" if len(options) > 1 else "none"
+        self.board = board
         self.area.children = [board]
         return board
 
+    _quiet = False
+
+    def _chosen(self, session_id) -> None:
+        if self._quiet or not session_id or (self.board and self.board.session.id == session_id):
+            return
+        self.open_dashboard(session_id, how=self.how.value)
+
 
 class ExportMyRatings(w.VBox):
-    """For a participant: save your ratings of one session as a file to send to the facilitator."""
+    """For a participant: your ratings of one session as a file to send to the facilitator.
+
+    The list shows the sessions you have rated, by title, from the start (your remembered name fills in);
+    the file arrives through your browser's own download.
+    """
 
     def __init__(self, store=None, folder=None):
         from ..settings import home, remembered_name
@@ -356,33 +514,61 @@ class ExportMyRatings(w.VBox):
             store = RatingStore()
         self.store = store
         self.folder = Path(folder) if folder is not None else home() / "exports"
-        self.name = w.Text(value=remembered_name(), description="Your name")
-        self.session = w.Dropdown(description="Session", options=[], layout=w.Layout(width="520px"))
+        self.name = w.Text(value=remembered_name(), description="Your name", placeholder="the name you rated under")
+        self.session = w.Dropdown(description="Session", options=[], layout=w.Layout(width="100%", max_width="640px"))
         self.name.observe(lambda ch: self._sessions(), "value")
-        self.button = w.Button(description="Export my ratings", button_style="primary")
+        self.button = w.Button(description="Export my ratings", button_style="primary",
+                               layout=w.Layout(width="auto", height="40px", align_self="flex-start"))
         self.button.on_click(lambda _: self.export())
         self.result = w.HTML()
-        super().__init__([self.name, self.session, self.button, self.result])
+        self.download = DownloadButton("Download the file")
+        self.download.layout.display = "none"
+        super().__init__([self.name, self.session, self.button, self.result, self.download])
         self._sessions()
 
+    def _titles(self, ids) -> list[tuple[str, str]]:
+        from ..library import canonical_id, sessions
+
+        wanted = set(ids) | {canonical_id(i) for i in ids}
+        known = {s.id: s for s in sessions(ids=wanted)} if wanted else {}  # only those rated: reading is slow
+        out = []
+        for sid in ids:
+            s = known.get(sid) or known.get(canonical_id(sid))
+            out.append((_session_label(s) if s is not None else sid, sid))
+        return sorted(out, key=lambda o: o[0].lower())
+
     def _sessions(self) -> None:
-        ids = sorted({s.session_id for s in self.store.sheets(rater=self.name.value.strip())}) if self.name.value.strip() else []
-        self.session.options = ids
+        name = self.name.value.strip()
+        sheets = self.store.sheets(rater=name) if name else self.store.sheets()
+        ids = sorted({s.session_id for s in sheets})
+        options = self._titles(ids)
+        self.session.options = options
+        self.session.value = options[0][1] if options else None
+        if not ids:
+            self.result.value = ("<p style='color:#555'>No ratings saved under this name yet: rate a session "
+                                 "(lesson 03), then come back here.</p>" if name else
+                                 "<p style='color:#555'>Type the name you rated under.</p>")
+        else:
+            self.result.value = ""
 
     def export(self, name: str | None = None, session_id: str | None = None) -> Path | None:
-        from ..library import _slug
-
+        """Write the file (kept in the kit's own folder too) and offer it as a download; returns its path."""
         name = (name or self.name.value).strip()
         session_id = session_id or self.session.value
         if not name or not session_id:
             self.result.value = "<p style='color:#b00020'>Type your name and choose a session you have rated.</p>"
             return None
-        target = self.folder / f"{_slug(name)}-{session_id}.json"
-        path = self.store.export(target, rater=name, session_id=session_id)
-        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        target = self.folder / f"{slug(name, 'me')}-{slug(session_id)}.json"
+        try:
+            path = self.store.export(target, rater=name, session_id=session_id)
+        except CoachkitError as exc:
+            self.result.value = f"<p style='color:#b00020'>{esc(exc)}</p>"
+            return None
+        self.download.set_file(path.read_bytes(), path.name)
+        self.download.layout.display = ""
         self.result.value = (
-            f"<p>Saved as <code>{esc(path)}</code>. "
-            f"<a download='{esc(path.name)}' href='data:application/json;base64,{data}'>Download it</a> and send it "
-            "to your facilitator (or drop it into the group's shared folder).</p>"
+            f"<p>Your ratings are ready as <b>{esc(path.name)}</b>. Press <i>Download the file</i>: it goes into "
+            "your browser's Downloads folder. Send it to your facilitator (or drop it into the group's shared "
+            "folder).</p>"
         )
         return path

@@ -12,6 +12,7 @@ from ..errors import CoachkitError
 from ..library import sessions as library_sessions
 from ..render import esc, table_html
 from .feedback import CalibrationDashboard, FeedbackView, MetricsPanel
+from .keyeditor import whole_labels
 from .markers import MarkerBrowser, MarkerDrill
 from .rating import RatingForm
 from .transcript import TranscriptView, save_upload
@@ -248,18 +249,26 @@ class StartHere(w.VBox):
 
 class BringYourOwn(w.VBox):
     """Import your own transcript: choose who is the coach, rename wrong names, strip names, see the metrics,
-    rate yourself. Starts with a fictional demo transcript so every step can be tried first."""
+    rate yourself, and (optionally) add the recording to play any turn. Starts with a fictional demo
+    transcript so every step can be tried first.
+
+    Messages name the file as it was uploaded; a new upload clears the last file's results; the self-rating
+    belongs to the transcript, so ticking *Strip the names* (or not) never loses it.
+    """
 
     def __init__(self, demo_path=None, store=None):
         self.store = store
         self.upload = w.FileUpload(accept=".vtt,.srt,.txt", multiple=False, description="Upload a transcript",
-                                   layout=w.Layout(width="220px"))
+                                   layout=w.Layout(width="auto"))
         self.upload.observe(lambda ch: self._uploaded(), "value")
+        self.recording = w.FileUpload(accept=".m4a,.mp3,.wav,.ogg,.mp4", multiple=False,
+                                      description="Add the recording (optional)", layout=w.Layout(width="auto"))
+        self.recording.observe(lambda ch: self._recording_uploaded(), "value")
         wide = {"description_width": "initial"}
         self.coach = w.Dropdown(description="The coach is", options=[], style=wide)
         self.rename_from = w.Dropdown(description="Rename", options=[])
         self.rename_to = w.Text(placeholder="the right name", description="to")
-        self.rename_button = w.Button(description="rename")
+        self.rename_button = w.Button(description="rename", layout=w.Layout(width="auto"))
         self.rename_button.on_click(lambda _: self.rename(self.rename_from.value, self.rename_to.value))
         self.redact_box = w.Checkbox(description="Strip the names (for sharing with a group)", value=False,
                                      indent=False, layout=w.Layout(width="auto"))
@@ -268,14 +277,17 @@ class BringYourOwn(w.VBox):
         self.notes = w.HTML()
         self.metrics = MetricsPanel()
         self.rate_area = w.VBox()
-        self.rate_button = w.Button(description="Rate this session myself", button_style="primary")
+        self.rate_button = w.Button(description="Rate this session myself", button_style="primary",
+                                    layout=w.Layout(width="auto", align_self="flex-start"))
         self.rate_button.on_click(lambda _: self.rate())
         self.path = None
+        self.shown_name = ""
+        self.recording_path = None
         self.speakers: dict[str, str] = {}
         self.session = None
-        super().__init__([self.upload, w.HBox([self.coach]), w.HBox([self.rename_from, self.rename_to,
-                          self.rename_button]), self.redact_box, self.notes, self.metrics, self.rate_button,
-                          self.rate_area])
+        super().__init__([w.HBox([self.upload, self.recording], layout=w.Layout(flex_flow="row wrap")),
+                          w.HBox([self.coach]), w.HBox([self.rename_from, self.rename_to, self.rename_button]),
+                          self.redact_box, self.notes, self.metrics, self.rate_button, self.rate_area])
         if demo_path is not None:
             self.load(demo_path)
 
@@ -287,20 +299,65 @@ class BringYourOwn(w.VBox):
         return cls(demo_path=Path(__file__).resolve().parent.parent / "data" / "demo_transcript.vtt", store=store)
 
     def _uploaded(self) -> None:
-        path = save_upload(self.upload.value)
+        value = self.upload.value
+        path = save_upload(value)
         if path is not None:
-            self.load(path)
+            self.load(path, shown_name=str(value[0]["name"]).rsplit("/", 1)[-1])
 
-    def load(self, path) -> None:
+    def _recording_uploaded(self) -> None:
+        value = self.recording.value
+        path = save_upload(value, prefix="coachkit-recording-")
+        if path is None:
+            return
+        name = str(value[0]["name"]).rsplit("/", 1)[-1]
+        panel = self._panel()
+        try:
+            if panel is not None:
+                panel.transcript.load_recording(path)
+            else:  # checked now, played once the rating starts
+                TranscriptView().load_recording(path)
+        except CoachkitError as exc:
+            self.notes.value = f"<p style='color:#b00020'>{esc(self._plain(exc, path, name))}</p>"
+            return
+        self.recording_path = path
+        when = "press" if panel is not None else "once you rate, press"
+        self.notes.value += (f"<p>Recording <b>{esc(name)}</b> added: {when} <i>▶ play from</i> on any turn to "
+                             "hear it from there.</p>")
+
+    def _plain(self, exc, path, name: str) -> str:
+        """The error's words with the uploaded file's own name, never the temporary folder it was put in."""
+        from pathlib import Path
+
+        text = str(exc)
+        if path is not None and name:
+            text = text.replace(str(Path(path)), name).replace(str(Path(path).parent) + "/", "")
+        return text
+
+    def _clear(self) -> None:
+        self.session = None
+        self.metrics.table.value = ""
+        self.rate_area.children = []
+
+    def load(self, path, shown_name: str | None = None) -> None:
+        from pathlib import Path
+
         from ..transcripts import load_transcript
 
         self.path = path
+        self.shown_name = shown_name or Path(path).name
         self.speakers = {}
+        self.recording_path = None
         try:
             session = load_transcript(path)
         except CoachkitError as exc:
-            self.notes.value = f"<p style='color:#b00020'>{esc(exc)}</p>"
+            self._clear()
+            self.path = None
+            for box in (self.coach, self.rename_from):  # the last file's names are not this file's
+                box.options = []
+            self.notes.value = (f"<p style='color:#b00020'>{esc(self._plain(exc, path, self.shown_name))}</p>"
+                                "<p>Fix the file (or export it again) and upload it once more.</p>")
             return
+        self.rate_area.children = []
         names = sorted({u.name for u in session.utterances})
         coach = next((u.name for u in session.utterances if u.speaker == "coach"), names[0])
         self.rename_from.options = names
@@ -327,26 +384,44 @@ class BringYourOwn(w.VBox):
         self.refresh()
 
     def refresh(self) -> None:
+        from dataclasses import replace
+
         from ..metrics import conversation_metrics
+        from ..model import slug
         from ..redaction import redact
         from ..transcripts import load_transcript
 
         if self.path is None or not self.coach.value:
             return
         try:
-            session = load_transcript(self.path, coach=self.coach.value, speakers=self.speakers or None)
-            if self.redact_box.value:
-                session = redact(session)
+            plain = load_transcript(self.path, coach=self.coach.value, speakers=self.speakers or None)
+            session = redact(plain) if self.redact_box.value else plain
         except CoachkitError as exc:
-            self.notes.value = f"<p style='color:#b00020'>{esc(exc)}</p>"
+            self._clear()
+            self.notes.value = f"<p style='color:#b00020'>{esc(self._plain(exc, self.path, self.shown_name))}</p>"
             return
+        # one id whatever the names: the self-rating belongs to the transcript, stripped of names or not
+        session = replace(session, id=slug(redact(plain).id))
         self.session = session
         notes = "".join(f"<li>{esc(n)}</li>" for n in session.notes)
-        self.notes.value = (f"<p><b>{esc(session.title)}</b>: {len(session.utterances)} turns.</p>"
+        self.notes.value = (f"<p><b>{esc(self.shown_name)}</b>: {len(session.utterances)} turns.</p>"
                             + (f"<ul>{notes}</ul>" if notes else ""))
         self.metrics.show(conversation_metrics(session))
+        panel = self._panel()
+        if panel is not None:  # the rating goes on, with the transcript as it now reads
+            name = panel.controller.sheet.rater if panel.controller.sheet else None
+            self.rate(name)
 
-    def rate(self) -> None:
+    def _panel(self):
+        kids = self.rate_area.children
+        return kids[0] if kids and isinstance(kids[0], RatingPanel) else None
+
+    def rate(self, name: str | None = None) -> None:
         if self.session is None:
             return
-        self.rate_area.children = [RatingPanel(self.session, store=self.store)]
+        panel = RatingPanel(self.session, store=self.store, recording=self.recording_path)
+        whole_labels(panel.form)
+        self.rate_area.children = [panel]
+        if name:
+            panel.form.name.value = name
+            panel.form.start(name)
