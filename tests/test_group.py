@@ -334,7 +334,7 @@ def test_the_sample_dashboard_and_the_live_call_set_up(tmp_path):
     call = LiveCall()
     assert call.comm is not None  # it reaches the page ("Error displaying widget: model not found" otherwise)
     board = call.open_dashboard(how="shared folder", folder=str(sample_exports()))
-    assert board is not None and board.session.id == "farah-credit-acc"  # the session the files rate
+    assert board is not None and board.session.id == "farah-stolen-slides"  # the session the files rate (an old id)
     assert not any(label.endswith(", full)") for label, _ in call.choice.options)  # no "(ACC, full)"
     assert call.open_dashboard(how="shared folder", folder="") is None and "shared folder" in call.message.value
     # uploads: the board opens on the files' session; a late file joins it, reveals kept

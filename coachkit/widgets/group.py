@@ -162,7 +162,7 @@ class GroupDashboard(w.VBox):
         without reading them twice; *Refresh* reads the folder again.
         """
         source = FolderSource(sample_exports())
-        return cls("farah-credit-acc", source if loaded is None else _ReadOnce(source, loaded), **kwargs)
+        return cls("farah-stolen-slides", source if loaded is None else _ReadOnce(source, loaded), **kwargs)
 
     # ------------------------------------------------------------------------------- handlers
     def refresh(self) -> None:

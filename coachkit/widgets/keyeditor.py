@@ -483,7 +483,7 @@ class ObservationReportForm(w.VBox):
             from ..store import RatingStore
 
             store = RatingStore()
-        session = load_session("farah-credit-acc")
+        session = load_session("farah-stolen-slides")
         form = cls(source, store=store, example=(sheet_from_key(session, rater="Mira"), session))
         form.observer.value = "Mira"
         for n, label in {3: "Meets", 4: "Below", 5: "Below", 6: "Below", 7: "Below", 8: "Meets"}.items():
