@@ -318,7 +318,7 @@ class CalibrationDashboard(w.VBox):
     def on_open(self, fn) -> None:
         self._open_cbs.append(fn)
 
-    def open(self, session_id: str) -> None:
+    def open_excerpt(self, session_id: str) -> None:
         """What a practise-next button does: hand the excerpt on to be opened for rating."""
         for fn in self._open_cbs:
             fn(session_id)
@@ -360,7 +360,7 @@ class CalibrationDashboard(w.VBox):
             b = w.Button(description=f"Rate it: {title}", layout=w.Layout(width="auto", min_width="200px"),
                          tooltip=f"open {title} here for rating")
             b.add_class("ck-practise")
-            b.on_click(lambda _, sid=sid: self.open(sid))
+            b.on_click(lambda _, sid=sid: self.open_excerpt(sid))
             out.append(w.HBox([b, w.HTML(f"<span style='color:#333'>{esc(why)}"
                                          f"{(' · listen for ' + esc(focus)) if focus else ''}</span>")],
                               layout=w.Layout(align_items="center")))

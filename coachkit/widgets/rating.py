@@ -82,6 +82,7 @@ class RatingForm(w.VBox):
         self._select_cbs: list[Callable] = []
         self._quiet = False
         self.started = False
+        self.compared = False
         self.values: dict[str, bool | None] = {}
         self.decided_ids: set[str] = set()
         self.evidence: dict[str, list[str]] = {}
@@ -208,7 +209,7 @@ class RatingForm(w.VBox):
         self.say("")
         if self._call(self._start_cbs, name):
             self.started = True
-            self._set_enabled(True)
+            self._set_enabled(not self.compared)
             self.start_button.description = "Rating as " + name[:20]
             return True
         return False
@@ -282,6 +283,7 @@ class RatingForm(w.VBox):
 
     def show_compared(self, compared: bool) -> None:
         """After a Compare the attempt is closed: the form is read-only and offers a new attempt."""
+        self.compared = compared
         self._set_enabled(not compared)
         self.submit_button.layout.display = "none" if compared else None
         self.new_attempt_button.layout.display = None if compared else "none"
@@ -321,7 +323,7 @@ class RatingForm(w.VBox):
             self._select(self.active)
         finally:
             self._quiet = False
-        self._set_enabled(True)
+        self._set_enabled(not self.compared)
 
     def _select(self, marker_id: str) -> None:
         previous = self.marker_buttons.get(self.active)
