@@ -6,6 +6,8 @@ to the store; the views only display and hand on what the learner does.
 
 from __future__ import annotations
 
+import re
+
 import ipywidgets as w
 
 from ..errors import CoachkitError
@@ -99,7 +101,7 @@ class RatingPanel(w.VBox):
         mins = f" · {s.minutes:.0f} minutes" if s.minutes and s.minutes >= 10 else (f" · {s.minutes:.1f} minutes" if s.minutes else "")
         focus = f" · listen for {', '.join(s.focus)}" if s.focus else ""
         desc = f"<p style='max-width:60em'>{esc(s.description)}</p>" if s.description else ""
-        return (f"<h3 style='margin-bottom:2px'>{esc(s.title)}</h3><div style='color:#555'>{esc(s.kind)}{esc(mins)}"
+        return (f"<h3 style='margin-bottom:2px'>{esc(neutral_title(s))}</h3><div style='color:#555'>{esc(s.kind)}{esc(mins)}"
                 f"{esc(focus)}</div>{desc}<p style='color:#555'>Click lines in the transcript to pick them, then "
                 f"press <i>use the picked lines</i> for the marker you are rating. Click a marker's number to "
                 f"see and change its lines and note.</p>")
@@ -169,9 +171,28 @@ class RatingPanel(w.VBox):
         self.transcript.show_evidence(learner=mark.evidence if mark else (), assessor=assessor)
 
 
+_LEVEL_IN_TITLE = re.compile(r"\s*\((?:ACC|PCC|MCC|below)\)\s*$", re.IGNORECASE)
+
+
+def neutral_title(session) -> str:
+    """A session's title with any level in brackets taken off (the level is the learner's call); sessions
+    that then share a title are told apart by a letter that says nothing about their level.
+
+    >>> from coachkit.model import Session
+    >>> neutral_title(Session("x", "Priya weighs a move (PCC)", "full", "PCC", (), "", ()))
+    'Priya weighs a move (version 1)'
+    """
+    title = _LEVEL_IN_TITLE.sub("", session.title)
+    if title == session.title:
+        return title
+    import hashlib
+
+    return f"{title} (version {int(hashlib.sha1(session.id.encode()).hexdigest(), 16) % 9 + 1})"
+
+
 def _neutral_label(s) -> str:
     """A session's name in a list: its title and kind, never its level (that is the learner's call)."""
-    return f"{s.title} (excerpt)" if s.kind == "excerpt" else s.title
+    return f"{neutral_title(s)} (excerpt)" if s.kind == "excerpt" else neutral_title(s)
 
 
 class SessionPicker(w.VBox):
@@ -186,7 +207,7 @@ class SessionPicker(w.VBox):
         self.store = store
         found = library_sessions(ids, kind)
         if ids is None:
-            found = sorted(found, key=lambda s: (s.title.casefold(), s.id))
+            found = sorted(found, key=lambda s: (neutral_title(s).casefold(), s.id))
         options = [(_neutral_label(s), s.id) for s in found]
         values = [v for _, v in options]
         start = remembered_session(values) or (first if first in values else (values[0] if values else None))
@@ -329,10 +350,10 @@ class StartHere(w.VBox):
     def __init__(self, store=None):
         store = _store(store)
         rows = [
-            {"title": s.title, "kind": s.kind,
+            {"title": neutral_title(s), "kind": s.kind,
              "minutes": f"{s.minutes:.0f}" if s.minutes and s.minutes >= 10 else (f"{s.minutes:.1f}" if s.minutes else ""),
              "about": ", ".join(s.focus) if s.focus else s.topic}
-            for s in sorted(library_sessions(), key=lambda s: (s.kind != "full", s.title.casefold()))
+            for s in sorted(library_sessions(), key=lambda s: (s.kind != "full", neutral_title(s).casefold()))
         ]
         where = esc(getattr(store, "location", "your ratings store"))
         columns = [("title", "session"), ("kind", "kind"), ("minutes", "minutes"),
