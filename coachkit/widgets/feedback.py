@@ -20,8 +20,11 @@ def _num(x, fmt="{:.2f}") -> str:
     return "n/a" if x is None or x != x else fmt.format(x)
 
 
-def _and(items) -> str:
+def _and(items, most: int = 12) -> str:
+    """``a, b and c``; a long list names its first ``most`` and counts the rest."""
     items = [str(x) for x in items]
+    if len(items) > most:
+        return ", ".join(items[:most]) + f" and {len(items) - most} more"
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]

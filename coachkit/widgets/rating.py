@@ -113,7 +113,7 @@ class RatingForm(w.VBox):
                                   layout=w.Layout(width="52px", flex="0 0 auto"))
                 button.add_class("ck-marker-button")
                 button.on_click(lambda _, mid=mid: self.open_marker(mid))
-                label = w.HTML(f'<span title="{esc(m.description)}">{esc(m.title)}</span>',
+                label = w.HTML(f'<span title="{esc(m.description)}" style="display:block;line-height:1.3">{esc(m.title)}</span>',
                                layout=w.Layout(width="150px", flex="1 1 auto"))
                 summary = w.HTML(layout=w.Layout(width="auto"))
                 toggle = w.ToggleButtons(options=_CHOICES, value=None, style={"button_width": "100px"},
@@ -351,7 +351,7 @@ class RatingForm(w.VBox):
             bits.append("lines " + ", ".join(ids))
         if note:
             bits.append("note ✓")
-        self.summaries[marker_id].value = (f'<span style="color:#444;font-size:0.9em">{esc(" · ".join(bits))}</span>'
+        self.summaries[marker_id].value = (f'<span style="display:block;line-height:1.3;color:#444;font-size:0.9em">{esc(" · ".join(bits))}</span>'
                                            if bits else "")
         if marker_id == self.active and not self._quiet:
             quiet, self._quiet = self._quiet, True
