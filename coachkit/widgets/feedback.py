@@ -336,10 +336,12 @@ class CalibrationDashboard(w.VBox):
             self.next.children = []
             return
         self.headline.value = (
-            f"<p style='font-size:1.05em'>{len(cal.history)} attempt(s). Pooled agreement "
-            f"<b>{_num(cal.percent_agreement, '{:.0%}')}</b>, kappa <b>{_num(cal.kappa)}</b>: "
-            f"<b>{esc(cal.band)}</b> agreement; your latest attempt: <b>{esc(cal.latest_band)}</b>.<br>"
-            f"<span style='color:#555'>Bands: {esc(cal.band_source)}</span></p>"
+            f"<p style='font-size:1.05em'><b>{len(cal.history)} compared attempt(s).</b> Across them you agreed with "
+            f"the assessor on <b>{_num(cal.percent_agreement, '{:.0%}')}</b> of the markers you decided.</p>"
+            "<details class='ck-stats'><summary style='cursor:pointer'>The agreement statistic, for the curious"
+            f"</summary><p>Cohen's kappa over all your attempts: <b>{_num(cal.kappa)}</b> ({esc(cal.band)}); your "
+            f"latest attempt: {esc(cal.latest_band)}. {esc(_explain('kappa'))}</p>"
+            f"<p style='color:#555'>Bands: {esc(cal.band_source)}</p></details>"
         )
         self.trend.value = f"<img alt='agreement over time' src='{figure_png_data_url(agreement_over_time(cal.history))}'>"
         bias = cal.bias[cal.bias["n"] > 0]
