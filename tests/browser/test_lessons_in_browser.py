@@ -151,3 +151,117 @@ def test_jupyterlab_run_all_then_answer_the_drill(lab_server, browser, tmp_path,
     choice.click()
     page.wait_for_selector("text=Assessor:", timeout=20_000)
     shot(page, "lab-01-drill")
+
+
+# ------------------------------------------------------------------ every lesson, as a coach meets it (issue 16)
+
+LESSONS = ("00_start_here", "01_the_markers", "02_trust_and_safety", "03_rate_a_full_session",
+           "04_three_levels_side_by_side", "05_my_calibration")
+LEVEL_WORD = r"\b(ACC|PCC|MCC)\b|below (the )?(ACC )?standard"
+
+
+def _fresh_home(tmp_path) -> dict:
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    return dict(os.environ, COACHKIT_HOME=str(home))
+
+
+def _open(page, url):
+    page.goto(url, timeout=120_000)
+    page.wait_for_selector(".jupyter-widgets", timeout=90_000)
+    page.wait_for_load_state("networkidle", timeout=60_000)
+
+
+def test_every_lesson_in_the_app_view_displays_fits_and_fetches_nothing_from_outside(voila_server, browser, tmp_path,
+                                                                                      shot, page_checks):
+    cut_off_labels, watch_requests = page_checks.cut_off_labels, page_checks.watch_requests
+    server = voila_server(ROOT / "notebooks", _fresh_home(tmp_path))
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    outside = watch_requests(page)
+    page.goto(server.url + "/", timeout=60_000)
+    start = page.inner_text("body")
+    links = page.eval_on_selector_all("a", "els => els.map(a => a.getAttribute('href'))")
+    for lesson in LESSONS:
+        assert any(h and f"/{lesson}.ipynb" in h for h in links), f"the start page has no link to {lesson}"
+    assert "Rate a full session" in start
+    problems = []
+    for lesson in LESSONS:
+        _open(page, f"{server.url}/voila/render/{lesson}.ipynb")
+        text = page.inner_text("body")
+        if "Error displaying widget" in text or "Traceback" in text:
+            problems.append(f"{lesson}: a widget did not display")
+        cut = cut_off_labels(page)
+        if cut:
+            problems.append(f"{lesson}: labels cut off: {cut[:5]}")
+        nexts = page.evaluate("""() => [...document.querySelectorAll('p')].filter(p => p.textContent.trim()
+            .startsWith('Next:')).map(p => p.querySelector('a[href$=".ipynb"]') !== null)""")
+        if nexts != [True]:
+            problems.append(f"{lesson}: 'Next:' is not one link to the next lesson ({nexts})")
+        shot(page, f"app-{lesson}")
+    assert not problems
+    assert not outside, f"the app view asked for something outside this machine: {outside[:5]}"
+
+
+def _visible_text_without_the_call(page) -> str:
+    """The lesson's widget text with the learner's own level buttons taken out (the call itself is allowed)."""
+    return page.evaluate("""() => [...document.querySelectorAll('.jupyter-widgets.widget-vbox, .jp-OutputArea-output')]
+        .map(el => { const c = el.cloneNode(true); c.querySelectorAll('.ck-level, script, style').forEach(x => x.remove());
+                     document.body.appendChild(c); const t = c.innerText; c.remove(); return t; }).join('\\n')""")
+
+
+def test_lesson_03_gives_no_level_away_before_the_call_in_the_app_view(voila_server, browser, tmp_path):
+    import re
+
+    server = voila_server(ROOT / "notebooks", _fresh_home(tmp_path))
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    _open(page, f"{server.url}/voila/render/03_rate_a_full_session.ipynb")
+    page.wait_for_selector(".ck-turn", timeout=60_000)
+    options = page.eval_on_selector_all("select option", "els => els.map(o => o.textContent)")
+    assert len(options) >= 4
+    found = [o for o in options if re.search(LEVEL_WORD, o)]
+    assert not found, f"the session list gives levels away: {found}"
+    assert options == sorted(options, key=str.casefold), "the list is not in a neutral (alphabetical) order"
+    assert not re.search(LEVEL_WORD, _visible_text_without_the_call(page))
+
+
+def test_resume_after_reload_brings_back_the_attempt_then_the_feedback(voila_server, browser, tmp_path, shot):
+    env = _fresh_home(tmp_path)
+    server = voila_server(ROOT / "notebooks", env)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    url = f"{server.url}/voila/render/03_rate_a_full_session.ipynb"
+    _open(page, url)
+    page.wait_for_selector(".ck-turn", timeout=60_000)
+    page.fill("input[placeholder='your first name']", "Maya")
+    page.get_by_role("button", name="Start rating").first.click()
+    page.wait_for_selector("button:has-text('Rating as Maya')", timeout=20_000)
+    page.locator(".ck-turn").nth(1).click()
+    page.locator(".ck-choice").nth(0).get_by_role("button", name="evidenced", exact=True).click()
+    page.get_by_role("button", name="use the picked lines").click()
+    page.wait_for_function("() => !document.querySelector('.ck-selected')", timeout=20_000)  # picks cleared
+    page.locator(".ck-choice").nth(1).get_by_role("button", name="not", exact=True).click()
+    page.locator(".ck-level").nth(2).get_by_role("button", name="PCC", exact=True).click()
+    page.get_by_role("button", name="Compare with the assessor").click()
+    page.wait_for_selector("text=make your overall level call", timeout=20_000)  # the reminder, no feedback yet
+    assert not page.locator(".ck-summary").count()
+    page.locator(".ck-level").last.get_by_role("button", name="ACC", exact=True).click()
+    page.wait_for_timeout(800)  # the saved state is what a reload brings back
+
+    page.reload()
+    page.wait_for_selector("text=Welcome back, Maya", timeout=90_000)
+    active = page.locator(".ck-choice .widget-toggle-button.mod-active")
+    assert active.count() == 2 and "evidenced" in active.nth(0).inner_text() and "not" in active.nth(1).inner_text()
+    assert page.locator(".ck-level").last.locator(".mod-active").inner_text().strip().endswith("ACC")
+    from coachkit.store import RatingStore
+
+    kept = RatingStore(str(Path(env["COACHKIT_HOME"]) / "ratings.sqlite3")).sheets()[0]
+    if kept.competency_calls:  # a store that keeps competency calls brings them back too
+        assert page.locator(".ck-level").nth(2).locator(".mod-active").inner_text().strip().endswith("PCC")
+    shot(page, "app-03-resumed")
+
+    page.get_by_role("button", name="Compare with the assessor").click()
+    page.wait_for_selector(".ck-summary", timeout=30_000)
+    page.reload()
+    page.wait_for_selector(".ck-summary", timeout=90_000)
+    assert page.get_by_role("button", name="Start a new attempt").is_visible()
+    assert "markers you decided" in page.inner_text(".ck-summary")
+    shot(page, "app-03-feedback-after-reload")
