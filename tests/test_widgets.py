@@ -224,7 +224,10 @@ def test_compare_asks_for_the_level_call_first_then_a_reload_shows_the_feedback_
 
     reloaded = RatingPanel(_full_session(), store=store, rater="Maya")
     assert reloaded.feedback.layout.display is None and "the assessor heard 4.1" in reloaded.feedback.summary.value
-    assert reloaded.form.new_attempt_button.layout.display is None and reloaded.form.toggles["3.1"].disabled
+    assert reloaded.form.new_attempt_button.layout.display is None and "ck-compared" in reloaded.form.body._dom_classes
+    reloaded.form.toggles["4.1"].value = "evidenced"  # a compared attempt is not changed
+    assert "Start a new attempt" in reloaded.form.status.value and store.sheets()[0].marks["4.1"].evidenced is False
+    assert reloaded.form.toggles["4.1"].value == "not"
     reloaded.form.new_attempt_button.click()
     assert reloaded.form.toggles["3.1"].value is None and reloaded.feedback.layout.display == "none"
 

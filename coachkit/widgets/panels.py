@@ -111,6 +111,7 @@ class RatingPanel(w.VBox):
 
         sheet = self.controller.start(name)
         remember_name(name)
+        _warm_scoring()
         if sheet.marks or sheet.level_call or sheet.competency_calls:
             self.form.show(sheet)
             if self.controller.compared:
@@ -188,6 +189,17 @@ def neutral_title(session) -> str:
     import hashlib
 
     return f"{title} (version {int(hashlib.sha1(session.id.encode()).hexdigest(), 16) % 9 + 1})"
+
+
+def _warm_scoring() -> None:
+    """Load the scoring module and pandas in the background while the learner rates, so the first press of
+    Compare does not wait for them (pandas is a heavy optional import)."""
+    import sys
+    import threading
+
+    if "pandas" not in sys.modules:
+        threading.Thread(target=lambda: __import__("coachkit.scoring") and __import__("pandas"), daemon=True,
+                         name="coachkit-warm-scoring").start()
 
 
 def _neutral_label(s) -> str:

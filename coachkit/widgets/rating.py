@@ -36,6 +36,8 @@ FORM_CSS = """<style>
 .ck-level .widget-toggle-button.mod-active { background: #0072B2 !important; color: #fff !important; font-weight: 700; }
 .ck-level .widget-toggle-button.mod-active::before { content: "\\2714\\00a0"; }
 .ck-marker-button.ck-active { outline: 3px solid #CC79A7; font-weight: 700; }
+.ck-compared .ck-choice, .ck-compared .ck-level, .ck-compared .widget-text, .ck-compared .widget-textarea,
+.ck-compared .ck-use-picked { pointer-events: none; opacity: 0.8; }
 </style>"""
 
 
@@ -134,6 +136,7 @@ class RatingForm(w.VBox):
         self.evidence_text.observe(lambda ch: self.set_evidence(self.active, parse_ids(ch["new"])), "value")
         self.use_picked = w.Button(description="use the picked lines", tooltip="the lines you clicked in the transcript",
                                    layout=w.Layout(width="auto", min_width="170px"))
+        self.use_picked.add_class("ck-use-picked")
         self.use_picked.on_click(lambda _: self.use_picked_lines())
         self.note_text = w.Textarea(placeholder="what you heard (optional)", description="Note",
                                     continuous_update=False, layout=w.Layout(width="95%", height="52px"))
@@ -209,7 +212,7 @@ class RatingForm(w.VBox):
         self.say("")
         if self._call(self._start_cbs, name):
             self.started = True
-            self._set_enabled(not self.compared)
+            self._set_enabled(True)
             self.start_button.description = "Rating as " + name[:20]
             return True
         return False
@@ -282,9 +285,14 @@ class RatingForm(w.VBox):
             self.say("Compared with the assessor's key. Your feedback is below.")
 
     def show_compared(self, compared: bool) -> None:
-        """After a Compare the attempt is closed: the form is read-only and offers a new attempt."""
+        """After a Compare the attempt is closed: the form reads as done (one style change, not one message per
+        button) and offers a new attempt."""
         self.compared = compared
-        self._set_enabled(not compared)
+        if compared:
+            self.body.add_class("ck-compared")
+        else:
+            self.body.remove_class("ck-compared")
+            self._set_enabled(self.started)
         self.submit_button.layout.display = "none" if compared else None
         self.new_attempt_button.layout.display = None if compared else "none"
 
@@ -297,6 +305,15 @@ class RatingForm(w.VBox):
 
     def _toggle_changed(self, marker_id: str, label: str | None) -> None:
         if self._quiet or label is None:
+            return
+        if self.compared:
+            self.say("This attempt is compared with the assessor. Press “Start a new attempt” to rate it again.",
+                     error=True)
+            quiet, self._quiet = self._quiet, True
+            try:
+                self.toggles[marker_id].value = _LABEL[self.values[marker_id]] if marker_id in self.decided_ids else None
+            finally:
+                self._quiet = quiet
             return
         self.set_mark(marker_id, _VALUE[label])
 
@@ -323,7 +340,7 @@ class RatingForm(w.VBox):
             self._select(self.active)
         finally:
             self._quiet = False
-        self._set_enabled(not self.compared)
+        self._set_enabled(True)
 
     def _select(self, marker_id: str) -> None:
         previous = self.marker_buttons.get(self.active)
