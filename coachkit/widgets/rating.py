@@ -110,14 +110,11 @@ class RatingForm(w.VBox):
                 continue
             rows = [w.HTML(f'<h4 style="margin:10px 0 2px 0">{comp.number}. {esc(comp.name)}</h4>')]
             for mid in ids:
-                m = fw.marker(mid)
                 button = w.Button(description=mid, tooltip=f"evidence and note for {mid}",
                                   layout=w.Layout(width="52px", flex="0 0 auto"))
                 button.add_class("ck-marker-button")
                 button.on_click(lambda _, mid=mid: self.open_marker(mid))
-                label = w.HTML(f'<span title="{esc(m.description)}" style="display:block;line-height:1.3">{esc(m.title)}</span>',
-                               layout=w.Layout(width="150px", flex="1 1 auto"))
-                summary = w.HTML(layout=w.Layout(width="auto"))
+                summary = w.HTML(self._label_html(mid), layout=w.Layout(width="150px", flex="1 1 auto"))
                 toggle = w.ToggleButtons(options=_CHOICES, value=None, style={"button_width": "100px"},
                                          layout=w.Layout(width="auto", flex="0 0 auto"),
                                          tooltips=["I heard it", "not evidenced: I did not hear it", "I cannot tell yet"])
@@ -126,7 +123,7 @@ class RatingForm(w.VBox):
                 self.toggles[mid] = toggle
                 self.summaries[mid] = summary
                 self.marker_buttons[mid] = button
-                rows.append(w.HBox([button, w.VBox([label, summary], layout=w.Layout(flex="1 1 auto")), toggle],
+                rows.append(w.HBox([button, summary, toggle],
                                    layout=w.Layout(align_items="center", flex="0 0 auto")))
             groups.append(w.VBox(rows, layout=w.Layout(flex="0 0 auto")))
 
@@ -368,8 +365,7 @@ class RatingForm(w.VBox):
             bits.append("lines " + ", ".join(ids))
         if note:
             bits.append("note ✓")
-        self.summaries[marker_id].value = (f'<span style="display:block;line-height:1.3;color:#444;font-size:0.9em">{esc(" · ".join(bits))}</span>'
-                                           if bits else "")
+        self.summaries[marker_id].value = self._label_html(marker_id, " · ".join(bits))
         if marker_id == self.active and not self._quiet:
             quiet, self._quiet = self._quiet, True
             try:
@@ -378,6 +374,14 @@ class RatingForm(w.VBox):
                 self._quiet = quiet
         self.progress_bar.value = self.n_decided
         self.progress.value = self._progress_text()
+
+    @staticmethod
+    def _label_html(marker_id: str, status: str = "") -> str:
+        """A marker's title (its description on hover) and, below it, the learner's answer in words."""
+        m = framework().marker(marker_id)
+        line = (f'<span class="ck-status" style="display:block;line-height:1.3;color:#444;font-size:0.9em">'
+                f'{esc(status)}</span>' if status else "")
+        return f'<span title="{esc(m.description)}" style="display:block;line-height:1.3">{esc(m.title)}</span>{line}'
 
     @property
     def n_decided(self) -> int:
