@@ -64,6 +64,8 @@ def _cmd_lab(args) -> int:
     cmd = [sys.executable, "-m", "jupyterlab", f"--notebook-dir={lessons}"]
     if args.start:
         cmd.append("--LabApp.default_url=/lab/tree/00_start_here.ipynb")
+    # the kit sends nothing anywhere: no news feed, no update check
+    cmd += ["--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
     if args.allow_root or (_as_root() and "--allow-root" not in args.extra):
         cmd.append("--allow-root")
     return subprocess.call([*cmd, *args.extra])

@@ -114,7 +114,7 @@ class RatingForm(w.VBox):
                                   layout=w.Layout(width="52px", flex="0 0 auto"))
                 button.add_class("ck-marker-button")
                 button.on_click(lambda _, mid=mid: self.open_marker(mid))
-                summary = w.HTML(self._label_html(mid), layout=w.Layout(width="150px", flex="1 1 auto"))
+                summary = w.HTML(self._label_html(mid), layout=w.Layout(flex="1 1 160px", min_width="160px"))
                 toggle = w.ToggleButtons(options=_CHOICES, value=None, style={"button_width": "100px"},
                                          layout=w.Layout(width="auto", flex="0 0 auto"),
                                          tooltips=["I heard it", "not evidenced: I did not hear it", "I cannot tell yet"])
@@ -123,8 +123,9 @@ class RatingForm(w.VBox):
                 self.toggles[mid] = toggle
                 self.summaries[mid] = summary
                 self.marker_buttons[mid] = button
+                # a narrow column (JupyterLab beside the transcript) wraps the buttons under the title
                 rows.append(w.HBox([button, summary, toggle],
-                                   layout=w.Layout(align_items="center", flex="0 0 auto")))
+                                   layout=w.Layout(align_items="center", flex="0 0 auto", flex_flow="row wrap")))
             groups.append(w.VBox(rows, layout=w.Layout(flex="0 0 auto")))
 
         self.editor_title = w.HTML()
@@ -153,8 +154,9 @@ class RatingForm(w.VBox):
             t.add_class("ck-level")
             t.observe(lambda ch, n=comp.number: self.set_competency(n, ch["new"]), "value")
             self.competency_toggles[comp.number] = t
-            comp_rows.append(w.HBox([w.HTML(f"<b>{comp.number}</b> {esc(comp.name)}", layout=w.Layout(width="210px")), t],
-                                    layout=w.Layout(align_items="center")))
+            comp_rows.append(w.HBox([w.HTML(f"<b>{comp.number}</b> {esc(comp.name)}",
+                                            layout=w.Layout(flex="1 1 200px", min_width="200px")), t],
+                                    layout=w.Layout(align_items="center", flex_flow="row wrap")))
         self.competencies_box = w.VBox(
             [w.HTML("<b>How deep is each competency?</b> <span style='color:#555'>After the markers: for each "
                     "competency, the level its depth reaches in this session.</span>"), *comp_rows])

@@ -265,3 +265,40 @@ def test_resume_after_reload_brings_back_the_attempt_then_the_feedback(voila_ser
     assert page.get_by_role("button", name="Start a new attempt").is_visible()
     assert "markers you decided" in page.inner_text(".ck-summary")
     shot(page, "app-03-feedback-after-reload")
+
+
+def test_jupyterlab_lessons_display_fit_and_give_no_level_away(lab_server, browser, tmp_path, shot, page_checks):
+    import re
+
+    lessons = tmp_path / "lessons"
+    lessons.mkdir()
+    for name in ("03_rate_a_full_session", "05_my_calibration"):  # without stored outputs: what runs is checked
+        nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                cell.outputs, cell.execution_count = [], None
+        nb.metadata.pop("widgets", None)
+        nbformat.write(nb, lessons / f"{name}.ipynb")
+    env = _fresh_home(tmp_path)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
+    server = lab_server(lessons, env)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    outside = page_checks.watch_requests(page)
+    for name, ready in (("03_rate_a_full_session", ".ck-turn"), ("05_my_calibration", "text=Show my calibration")):
+        page.goto(f"{server.url}/lab/tree/{name}.ipynb", timeout=120_000)
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
+        page.wait_for_selector("text=| Idle", timeout=60_000)
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_text("Run All Cells", exact=True).first.click()
+        page.wait_for_selector(f".jp-OutputArea {ready}" if ready.startswith(".") else ready, timeout=90_000)
+        page.wait_for_timeout(1500)
+        shot(page, f"lab-{name}")
+        text = page.inner_text(".jp-Notebook")
+        assert "Error displaying widget" not in text and "Traceback" not in text
+        cut = [c for c in page_checks.cut_off_labels(page.locator(".jp-Notebook").page) if c]
+        assert not cut, f"{name}: labels cut off in JupyterLab: {cut[:5]}"
+        if name.startswith("03"):
+            options = page.eval_on_selector_all(".jp-OutputArea select option", "els => els.map(o => o.textContent)")
+            assert options and not [o for o in options if re.search(LEVEL_WORD, o)]
+            assert not re.search(LEVEL_WORD, _visible_text_without_the_call(page))
+    assert not outside, f"JupyterLab asked for something outside this machine: {outside[:5]}"
