@@ -37,8 +37,8 @@ def _rate_and_compare(page):
     page.wait_for_selector(".ck-summary", timeout=30_000)
 
 
-def test_app_view_rate_by_clicking_and_see_the_assessors_note(voila_server, browser, shot):
-    server = voila_server(ROOT / "notebooks")
+def test_app_view_rate_by_clicking_and_see_the_assessors_note(voila_server, browser, shot, tmp_path):
+    server = voila_server(ROOT / "notebooks", _fresh_home(tmp_path))
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -78,7 +78,7 @@ def test_app_view_shows_html_in_transcripts_notes_and_names_as_text(voila_server
     (lessons / "plain.txt").write_text(f"Sam: Hello {evil}\nMaya: <script>window.__xss=3</script>Hi.\n", encoding="utf-8")
     _notebook(lessons, "xss.ipynb", "import coachkit as ck, ipywidgets as w\nfrom coachkit.widgets import RatingPanel, TranscriptView\n"
               "w.VBox([RatingPanel('xss-check'), TranscriptView(ck.load_transcript('plain.txt', coach='Sam'))])")
-    env = dict(os.environ, COACHKIT_LIBRARY=str(library))
+    env = dict(_fresh_home(tmp_path), COACHKIT_LIBRARY=str(library))
     server = voila_server(lessons, env)
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(f"{server.url}/voila/render/xss.ipynb", timeout=120_000)
@@ -282,10 +282,11 @@ def test_jupyterlab_lessons_display_fit_and_give_no_level_away(lab_server, brows
     env = _fresh_home(tmp_path)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
     server = lab_server(lessons, env)
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    outside = page_checks.watch_requests(page)
+    outside = []
     for name, ready in (("03_rate_a_full_session", ".ck-turn"), ("05_my_calibration", "text=Show my calibration")):
-        page.goto(f"{server.url}/lab/tree/{name}.ipynb", timeout=120_000)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        outside += page_checks.watch_requests(page)
+        page.goto(f"{server.url}/lab/tree/{name}.ipynb?reset", timeout=120_000)
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
         page.wait_for_selector("text=| Idle", timeout=60_000)
         page.get_by_role("menuitem", name="Run", exact=True).click()
@@ -301,4 +302,5 @@ def test_jupyterlab_lessons_display_fit_and_give_no_level_away(lab_server, brows
             options = page.eval_on_selector_all(".jp-OutputArea select option", "els => els.map(o => o.textContent)")
             assert options and not [o for o in options if re.search(LEVEL_WORD, o)]
             assert not re.search(LEVEL_WORD, _visible_text_without_the_call(page))
+        page.close()
     assert not outside, f"JupyterLab asked for something outside this machine: {outside[:5]}"
