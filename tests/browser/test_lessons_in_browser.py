@@ -304,3 +304,29 @@ def test_jupyterlab_lessons_display_fit_and_give_no_level_away(lab_server, brows
             assert not re.search(LEVEL_WORD, _visible_text_without_the_call(page))
         page.close()
     assert not outside, f"JupyterLab asked for something outside this machine: {outside[:5]}"
+
+
+def test_practise_next_opens_an_excerpt_to_rate_right_there(voila_server, browser, tmp_path, shot):
+    import coachkit as ck
+    from coachkit.store import RatingStore
+
+    env = _fresh_home(tmp_path)
+    store = RatingStore(str(Path(env["COACHKIT_HOME"]) / "ratings.sqlite3"))
+    session = ck.load_session("ngozi-leadership-pcc")
+    sheet = ck.RatingSheet(session_id=session.id, rater="Maya")
+    for marker, decision in session.key.decisions.items():
+        sheet.mark(marker, not decision.evidenced)  # every marker missed or over-credited
+    sheet.level_call = "ACC"
+    sheet.finished = True
+    store.save(sheet)
+    (Path(env["COACHKIT_HOME"]) / "rater-name").write_text("maya\n", encoding="utf-8")  # any letter case
+    server = voila_server(ROOT / "notebooks", env)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    _open(page, f"{server.url}/voila/render/05_my_calibration.ipynb")
+    page.wait_for_selector("text=1 finished attempt(s) by maya", timeout=60_000)
+    suggestion = page.locator(".ck-practise").first
+    suggestion.wait_for(state="visible", timeout=60_000)
+    suggestion.click()
+    page.wait_for_selector(".ck-turn", timeout=60_000)
+    assert page.get_by_role("button", name="Compare with the assessor").is_visible()
+    shot(page, "app-05-practise-next-opened")
