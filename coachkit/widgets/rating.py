@@ -142,8 +142,26 @@ class RatingForm(w.VBox):
         self.editor = w.VBox([self.editor_title, w.HBox([self.evidence_text, self.use_picked]), self.note_text],
                              layout=w.Layout(border="2px solid #CC79A7", padding="6px", margin="6px 0"))
 
-        level_options = [(_LEVEL_WORDS[x], x) for x in LEVEL_ORDER]
         self.competency_toggles: dict[int, w.ToggleButtons] = {}
+        self.level: w.ToggleButtons | None = None
+        tail = self._level_widgets(fw) if self.full else []  # an excerpt asks for neither: no widgets to send
+        self.submit_button = w.Button(description="Compare with the assessor", button_style="success",
+                                      layout=w.Layout(width="auto", min_width="240px"))
+        self.submit_button.on_click(lambda _: self.submit())
+        self.new_attempt_button = w.Button(description="Start a new attempt", button_style="warning",
+                                           layout=w.Layout(width="auto", min_width="180px", display="none"))
+
+        self.markers_box = w.VBox(groups, layout=w.Layout(max_height=marker_height, overflow="auto",
+                                                          border="1px solid #ddd", padding="0 6px"))
+        self.body = w.VBox([w.HBox([self.progress_bar, self.progress]), self.editor, self.markers_box, *tail,
+                            w.HBox([self.submit_button, self.new_attempt_button])])
+        self._set_enabled(False)
+        self._select(self.active)
+        super().__init__([w.HTML(FORM_CSS), w.HBox([self.name, self.start_button]), self.status, self.body])
+
+    def _level_widgets(self, fw) -> list:
+        """The competency depth calls (3 to 8) and the overall level call, for a full session."""
+        level_options = [(_LEVEL_WORDS[x], x) for x in LEVEL_ORDER]
         comp_rows = []
         for comp in fw.competencies:
             if not comp.markers or comp.number < 3:
@@ -166,20 +184,7 @@ class RatingForm(w.VBox):
         self.level.add_class("ck-level")
         self.level.observe(lambda ch: self.set_level(ch["new"]), "value")
         self.level_box = w.VBox([w.HTML("<b>Overall, what level is this coaching?</b>"), self.level])
-        self.submit_button = w.Button(description="Compare with the assessor", button_style="success",
-                                      layout=w.Layout(width="auto", min_width="240px"))
-        self.submit_button.on_click(lambda _: self.submit())
-        self.new_attempt_button = w.Button(description="Start a new attempt", button_style="warning",
-                                           layout=w.Layout(width="auto", min_width="180px", display="none"))
-
-        self.markers_box = w.VBox(groups, layout=w.Layout(max_height=marker_height, overflow="auto",
-                                                          border="1px solid #ddd", padding="0 6px"))
-        tail = [self.competencies_box, self.level_box] if self.full else []
-        self.body = w.VBox([w.HBox([self.progress_bar, self.progress]), self.editor, self.markers_box, *tail,
-                            w.HBox([self.submit_button, self.new_attempt_button])])
-        self._set_enabled(False)
-        self._select(self.active)
-        super().__init__([w.HTML(FORM_CSS), w.HBox([self.name, self.start_button]), self.status, self.body])
+        return [self.competencies_box, self.level_box]
 
     # -- callbacks -----------------------------------------------------------------------------------------
     def on_start(self, fn): self._start_cbs.append(fn)  # noqa: E704
@@ -333,7 +338,8 @@ class RatingForm(w.VBox):
             for mid in self.marker_ids:
                 self.toggles[mid].value = _LABEL[self.values[mid]] if mid in self.decided_ids else None
                 self._refresh(mid)
-            self.level.value = sheet.level_call
+            if self.level is not None:
+                self.level.value = sheet.level_call
             for number, toggle in self.competency_toggles.items():
                 toggle.value = sheet.competency_calls.get(number)
             self._select(self.active)
@@ -401,4 +407,5 @@ class RatingForm(w.VBox):
         for t in (*self.toggles.values(), *self.competency_toggles.values()):
             t.disabled = not enabled
         for x in (self.evidence_text, self.use_picked, self.note_text, self.level, self.submit_button):
-            x.disabled = not enabled
+            if x is not None:
+                x.disabled = not enabled
