@@ -103,6 +103,15 @@ class RatingForm(w.VBox):
         self.toggles: dict[str, w.ToggleButtons] = {}
         self.summaries: dict[str, w.HTML] = {}
         self.marker_buttons: dict[str, w.Button] = {}
+        # One layout and one style shared by every row's like widgets: each is a model the browser must
+        # create, so 37 rows share 8 instead of making 280.
+        shared = {
+            "button": w.Layout(width="52px", flex="0 0 auto"), "button_style": w.ButtonStyle(),
+            "label": w.Layout(flex="1 1 160px", min_width="160px"), "label_style": w.HTML().style,
+            "toggle": w.Layout(width="auto", flex="0 0 auto"), "toggle_style": w.ToggleButtonsStyle(button_width="100px"),
+            "row": w.Layout(align_items="center", flex="0 0 auto", flex_flow="row wrap"),
+            "group": w.Layout(flex="0 0 auto"),
+        }
         groups = []
         for comp in fw.competencies:
             ids = [m.id for m in comp.markers if m.id in self.marker_ids]
@@ -110,13 +119,13 @@ class RatingForm(w.VBox):
                 continue
             rows = [w.HTML(f'<h4 style="margin:10px 0 2px 0">{comp.number}. {esc(comp.name)}</h4>')]
             for mid in ids:
-                button = w.Button(description=mid, tooltip=f"evidence and note for {mid}",
-                                  layout=w.Layout(width="52px", flex="0 0 auto"))
+                button = w.Button(description=mid, tooltip=f"evidence and note for {mid}", layout=shared["button"],
+                                  style=shared["button_style"])
                 button.add_class("ck-marker-button")
                 button.on_click(lambda _, mid=mid: self.open_marker(mid))
-                summary = w.HTML(self._label_html(mid), layout=w.Layout(flex="1 1 160px", min_width="160px"))
-                toggle = w.ToggleButtons(options=_CHOICES, value=None, style={"button_width": "100px"},
-                                         layout=w.Layout(width="auto", flex="0 0 auto"),
+                summary = w.HTML(self._label_html(mid), layout=shared["label"], style=shared["label_style"])
+                toggle = w.ToggleButtons(options=_CHOICES, value=None, style=shared["toggle_style"],
+                                         layout=shared["toggle"],
                                          tooltips=["I heard it", "not evidenced: I did not hear it", "I cannot tell yet"])
                 toggle.add_class("ck-choice")
                 toggle.observe(lambda ch, mid=mid: self._toggle_changed(mid, ch["new"]), "value")
@@ -124,9 +133,8 @@ class RatingForm(w.VBox):
                 self.summaries[mid] = summary
                 self.marker_buttons[mid] = button
                 # a narrow column (JupyterLab beside the transcript) wraps the buttons under the title
-                rows.append(w.HBox([button, summary, toggle],
-                                   layout=w.Layout(align_items="center", flex="0 0 auto", flex_flow="row wrap")))
-            groups.append(w.VBox(rows, layout=w.Layout(flex="0 0 auto")))
+                rows.append(w.HBox([button, summary, toggle], layout=shared["row"]))
+            groups.append(w.VBox(rows, layout=shared["group"]))
 
         self.editor_title = w.HTML()
         self.evidence_text = w.Text(placeholder="line ids, e.g. u12 u14", description="Lines",
