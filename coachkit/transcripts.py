@@ -22,9 +22,10 @@ ever dropped silently):
 - every timing line parses, and every cue ends at or after its start; starts never go backwards
   (overlapping cues are fine: real calls have them);
 - text outside any cue (a lost timing line, say) is an error, not something skipped;
-- utterance ids are ``u<n>``, ``n`` the 1-based ordinal of the cue in the file (for Otter the n-th
-  block, for plain text the n-th ``Name:`` line). Consecutive cues from one speaker are merged into one
-  turn that keeps its first cue's id and start, ends at the latest end, and joins the text with a space.
+- utterance ids are ``u<n>``, ``n`` the cue's number (see :func:`coachkit._vtt.cue_numbers`) or its
+  1-based ordinal in the file (for the text formats and Word, the n-th speaker line or block).
+  Consecutive cues from one speaker are merged into one turn that keeps its first cue's id and start,
+  ends at the latest end, and joins the text with a space.
   A cue with no words in it is kept in the count (ids never shift) but makes no turn.
 
 The timing of every cue before merging is kept with the session (see :func:`cue_times`), so
