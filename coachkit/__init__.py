@@ -43,6 +43,8 @@ _EXPORTS = {
     "advice_phrases": "metrics",
     "classify_question": "metrics",
     "redact": "redaction",
+    "redaction_preview": "redaction",
+    "metric_reasons": "metrics",
     "load_session": "library",
     "list_sessions": "library",
     "validate": "library",

@@ -141,16 +141,18 @@ def seconds(t: float | None) -> str:
     return "" if t is None else format_time(t)
 
 
-def metrics_html(metrics: dict) -> str:
+def metrics_html(metrics: dict, reasons: dict | None = None) -> str:
     """A transcript's conversation metrics as a table (metric, value, the marker it speaks to, what it means),
-    the talk-share bar, and the reminder that these are rules of thumb, not ICF rules."""
+    the talk-share bar, and the reminder that these are rules of thumb, not ICF rules. ``reasons`` says why
+    each n/a figure is n/a (:func:`coachkit.metrics.metric_reasons`)."""
     from .metrics import METRICS, shown_value
 
     rows = []
     for name, value in metrics.items():
         marker, meaning = METRICS.get(name, ("", ""))
         label = "length" if name == "duration_s" else name.replace("_", " ")
-        rows.append({"what": label, "value": shown_value(name, value), "marker": marker, "meaning": meaning})
+        reason = (reasons or {}).get(name)
+        rows.append({"what": label, "value": shown_value(name, value, reason), "marker": marker, "meaning": meaning})
     table = table_html(rows, [("what", "metric"), ("value", "value"), ("marker", "marker"), ("meaning", "what it means")])
     bar = talk_share_html(metrics) if metrics.get("coach_talk_share") is not None else ""
     return (f"{table}{bar}<p style='color:#555'>Practitioners' rules of thumb, not ICF rules: a number says where "

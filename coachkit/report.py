@@ -29,7 +29,7 @@ from pathlib import Path
 from ._yamlio import check_fields, line_of, load_yaml
 from .errors import CoachkitError, FormatError
 from .framework import framework
-from .metrics import conversation_metrics
+from .metrics import conversation_metrics, metric_reasons
 from .model import RatingSheet, Session, check_sheet_for
 from .render import bars_html, esc, metrics_html, quote_html, table_html
 
@@ -160,7 +160,7 @@ def _metrics_html(session: Session) -> str:
         metrics = conversation_metrics(session)
     except CoachkitError as exc:
         return f"<p>The conversation metrics could not be computed: {esc(exc)}</p>"
-    return metrics_html(metrics)
+    return metrics_html(metrics, metric_reasons(session, metrics))
 
 
 def _heard_plot(counts: list[tuple[str, int, int]]) -> str:

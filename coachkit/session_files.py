@@ -106,7 +106,7 @@ def _read_transcript(problems: Problems, path: Path, folder: Path, coach: str | 
         return None
     try:
         # roles come from the names in session.yaml, exactly (checked by the caller), not from the reader's guess
-        transcript = load_transcript(path)
+        transcript = _load_named(path, coach)
     except FormatError as exc:
         problems.items.append(exc)
         return None
@@ -116,6 +116,20 @@ def _read_transcript(problems: Problems, path: Path, folder: Path, coach: str | 
     _zero_length_cues(problems, path, transcript)
     roles = {coach: "coach", client: "client"}
     return replace(transcript, utterances=tuple(replace(u, speaker=roles.get(u.name, "other")) for u in transcript.utterances))
+
+
+def _load_named(path: Path, coach: str | None) -> Session:
+    """The transcript read as it stands; when the reader will not guess the coach (no line asks a question),
+    read again told session.yaml's coach. A coach who does not speak is left to the caller's own check, which
+    names session.yaml's line."""
+    try:
+        return load_transcript(path)
+    except FormatError:
+        raise
+    except CoachkitError:
+        if not (isinstance(coach, str) and coach.strip()):
+            raise
+        return load_transcript(path, coach=coach)
 
 
 def _zero_length_cues(problems: Problems, path: Path, transcript: Session) -> None:

@@ -832,7 +832,7 @@ def test_listing_a_folder_for_the_key_editor_changes_no_environment(tmp_path, mo
     monkeypatch.delenv("COACHKIT_LIBRARY", raising=False)
     folder = _session(tmp_path / "mine", "zz-mine")
     draft = KeyDraft.__new__(KeyDraft)
-    draft.title = "zz mine"
+    draft.title, draft._id = "zz mine", ""
     before = dict(os.environ)
     row = draft.listing(tmp_path / "mine")
     assert list(row["id"]) == ["zz-mine"] and dict(os.environ) == before and folder.is_dir()

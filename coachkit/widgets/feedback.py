@@ -384,5 +384,6 @@ class MetricsPanel(w.VBox):
         if metrics is not None:
             self.show(metrics)
 
-    def show(self, metrics: dict) -> None:
-        self.table.value = metrics_html(metrics)
+    def show(self, metrics: dict, reasons: dict | None = None) -> None:
+        """Show the figures; ``reasons`` (coachkit.metrics.metric_reasons) says why each n/a is n/a."""
+        self.table.value = metrics_html(metrics, reasons)

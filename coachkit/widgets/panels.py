@@ -517,7 +517,7 @@ class BringYourOwn(w.VBox):
     def refresh(self) -> None:
         from dataclasses import replace
 
-        from ..metrics import conversation_metrics
+        from ..metrics import conversation_metrics, metric_reasons
         from ..model import slug
         from ..redaction import redact
         from ..transcripts import load_transcript
@@ -537,7 +537,8 @@ class BringYourOwn(w.VBox):
         notes = "".join(f"<li>{esc(n)}</li>" for n in session.notes)
         self.notes.value = (f"<p><b>{esc(self.shown_name)}</b>: {len(session.utterances)} turns.</p>"
                             + (f"<ul>{notes}</ul>" if notes else ""))
-        self.metrics.show(conversation_metrics(session))
+        figures = conversation_metrics(session)
+        self.metrics.show(figures, metric_reasons(session, figures))
         panel = self._panel()
         if panel is not None:  # the rating goes on, with the transcript as it now reads
             name = panel.controller.sheet.rater if panel.controller.sheet else None
