@@ -136,7 +136,7 @@ def run(repeats: int = 3) -> list[dict]:
             runs.sort()
             measured[name] = (runs[len(runs) // 2], what)
         (base_s, base_mb, _), _ = measured.pop("baseline")
-        for name, ((seconds, mb, last), what) in measured.items():
+        for (seconds, mb, last), what in measured.values():
             rows.append({
                 "benchmark": f"hostile: {what}"[:60],
                 "baseline": "3-hour Zoom transcript + metrics",
