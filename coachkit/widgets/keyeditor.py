@@ -41,7 +41,8 @@ def whole_labels(form: RatingForm) -> None:
     for toggle in form.toggles.values():
         toggle.style.button_width = "auto"
         toggle.layout.width = "auto"
-    form.level.style.button_width = "auto"
+    if form.level is not None:  # an excerpt asks for no level call
+        form.level.style.button_width = "auto"
     form.use_picked.layout.width = "auto"
     form.use_picked.layout.flex = "0 0 auto"
     for row in form.editor.children:  # the lines box and its button wrap rather than squeeze the button

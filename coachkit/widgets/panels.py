@@ -76,7 +76,7 @@ class RatingPanel(w.VBox):
         name = rater if rater is not None else remembered_name()
         self.form = RatingForm(markers=focus or None, name=name, picked=lambda: list(self.transcript.selected),
                                clear_picked=self.transcript.clear, marker_height="none" if focus else "44vh",
-                               ask_level=self.session.kind == "full" and self.session.key is not None)
+                               ask_level=self.session.kind == "full")
         self.feedback = FeedbackView()
         self.form.on_start(self._start)
         self.form.on_change(self.controller.mark)
