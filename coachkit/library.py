@@ -495,7 +495,8 @@ def scenario_sessions(scenario: str, roots: Iterable[str | os.PathLike] | None =
     ()
     """
     rank = {level: i for i, level in enumerate(LEVEL_ORDER)}
-    trio = [s for s in sessions(kind="full", roots=roots) if s.meta.get("scenario") == scenario]
+    found, _ = _read_all(roots, {s.id for s in catalogue("full", roots=roots) if s.scenario == scenario})
+    trio = [s for s, _ in found if s.kind == "full" and not is_check(s) and s.meta.get("scenario") == scenario]
     return tuple(sorted(trio, key=lambda s: (rank.get(s.level, len(rank)), s.title.casefold(), s.id)))
 
 
