@@ -36,7 +36,7 @@ from pathlib import Path
 
 from ._yamlio import short
 from .errors import CoachkitError, FormatError
-from .model import KINDS, LEVEL_ORDER, Session, slug
+from .model import KINDS, LEVEL_ORDER, Session
 from .session_files import (
     CONSENTS,
     FORMAT,
@@ -48,6 +48,7 @@ from .session_files import (
     validate_file,
     write_session,
 )
+from .session_headers import SessionInfo, is_check, neutral_order, read_header
 from .settings import home, library_paths
 
 __all__ = [
@@ -56,6 +57,8 @@ __all__ = [
     "SESSION_FILE",
     "ALIASES_FILE",
     "SessionList",
+    "SessionInfo",
+    "catalogue",
     "load_session",
     "key_versions",
     "list_sessions",
@@ -77,7 +80,6 @@ __all__ = [
 ALIASES_FILE = "aliases.yaml"
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _SAMPLE = "sample library"
-_slug = slug  # an old private name some callers still import; the public one is coachkit.model.slug
 
 
 # --------------------------------------------------------------------------------------------------
@@ -380,19 +382,6 @@ class SessionList(list):
     problems: tuple[FormatError, ...] = ()
 
 
-def _sort_key(s: Session):
-    """A neutral order: full sessions by title (never by level, which would give it away), then excerpts in
-    the order of their first focus marker, then by title."""
-    if s.kind == "full":
-        return (0, (), s.title.casefold(), s.id)
-    first = tuple(int(p) for p in s.focus[0].split(".")) if s.focus else (99,)
-    return (1, first, s.title.casefold(), s.id)
-
-
-def _is_check(s: Session) -> bool:
-    return s.meta.get("use") == "check"
-
-
 def _read_all(roots, wanted: set[str] | None = None) -> tuple[list[tuple[Session, str]], list[FormatError]]:
     index, twice, trouble = _index(roots)
     found: list[tuple[Session, str]] = []
@@ -431,8 +420,34 @@ def sessions(
     wanted = None if ids is None else {renamed.get(i, i) for i in ids}
     found, trouble = _read_all(roots, wanted)
     out = SessionList(sorted(
-        (s for s, _ in found if (kind is None or s.kind == kind) and (include_check or not _is_check(s))), key=_sort_key
+        (s for s, _ in found if (kind is None or s.kind == kind) and (include_check or not is_check(s))), key=neutral_order
     ))
+    out.problems = tuple(trouble)
+    return out
+
+
+def catalogue(
+    kind: str | None = None, *, roots: Iterable[str | os.PathLike] | None = None, include_check: bool = False
+) -> SessionList:
+    """The library as :class:`SessionInfo` lines read from the top of each ``session.yaml`` only (no talk, no
+    key): far cheaper than :func:`sessions`, for lists of titles. The same rules and order as :func:`sessions`;
+    a header that cannot be read is skipped and named in ``problems`` (a broken transcript is named on opening).
+
+    >>> [s.kind for s in catalogue(kind="excerpt")][:1]
+    ['excerpt']
+    """
+    if kind is not None and kind not in KINDS:
+        raise CoachkitError(f"unknown kind {short(kind)}: choose one of {', '.join(KINDS)}")
+    index, twice, trouble = _index(roots)
+    found = []
+    for sid, (folder, label) in index.items():
+        if sid in twice:
+            continue
+        try:
+            found.append(read_header(folder, label))
+        except (CoachkitError, OSError) as exc:
+            trouble.append(exc if isinstance(exc, FormatError) else FormatError(folder / SESSION_FILE, None, short(str(exc), 300)))
+    out = SessionList(sorted((s for s in found if kind in (None, s.kind) and (include_check or not is_check(s))), key=neutral_order))
     out.problems = tuple(trouble)
     return out
 
@@ -457,7 +472,7 @@ def list_sessions(roots: Iterable[str | os.PathLike] | None = None, *, include_c
 
     found, trouble = _read_all(roots)
     labels = {s.id: label for s, label in found}
-    listed = sorted((s for s, _ in found if include_check or not _is_check(s)), key=_sort_key)
+    listed = sorted((s for s, _ in found if include_check or not is_check(s)), key=neutral_order)
     columns = ["id", "title", "kind", "level", "minutes", "focus", "topic", "library"]
     rows = [
         {"id": s.id, "title": s.title, "kind": s.kind, "level": s.level, "minutes": s.minutes,
@@ -480,7 +495,8 @@ def scenario_sessions(scenario: str, roots: Iterable[str | os.PathLike] | None =
     ()
     """
     rank = {level: i for i, level in enumerate(LEVEL_ORDER)}
-    trio = [s for s in sessions(kind="full", roots=roots) if s.meta.get("scenario") == scenario]
+    found, _ = _read_all(roots, {s.id for s in catalogue("full", roots=roots) if s.scenario == scenario})
+    trio = [s for s, _ in found if s.kind == "full" and not is_check(s) and s.meta.get("scenario") == scenario]
     return tuple(sorted(trio, key=lambda s: (rank.get(s.level, len(rank)), s.title.casefold(), s.id)))
 
 
@@ -492,7 +508,7 @@ def check_forms(roots: Iterable[str | os.PathLike] | None = None) -> dict[str, t
     forms: dict[str, list[Session]] = {}
     home_of: dict[str, str] = {}
     for s, label in found:
-        if not _is_check(s):
+        if not is_check(s):
             continue
         form = s.meta.get("form", "")
         if home_of.setdefault(form, label) != label:

@@ -21,7 +21,7 @@ _LAYER_LIST = [
     ("errors", "model", "_files", "settings"),
     # 1 the marker framework and the file readers (transcripts, session folders, the library)
     ("_yamlio", "framework", "transcripts", "_cues", "_vtt", "_srt", "_textformats", "_plain", "_docx", "_readers",
-     "_speakers", "_questions", "session_files", "_session_key", "_session_write", "library", "redaction"),
+     "_speakers", "_questions", "session_files", "_session_key", "_session_write", "session_headers", "library", "redaction"),
     # 2 analysis and storage, side by side
     ("metrics", "agreement", "scoring", "frames", "calibration_core", "group", "check", "check_rule", "drill",
      "store", "_sqlite", "_pg", "_backend", "_rows", "exports", "sheet_sources"),

@@ -449,7 +449,7 @@ class LiveCall(w.VBox):
                        folder: str | None = None) -> GroupDashboard | None:
         """Read the ratings and open the dashboard on ``session_id`` (default: the session most of them rate);
         returns it (None, with a message, on a problem)."""
-        from ..library import sessions
+        from ..library import catalogue
 
         how = how or self.how.value
         folder = self.folder.value if folder is None else folder
@@ -467,7 +467,7 @@ class LiveCall(w.VBox):
             if not rated:
                 raise CoachkitError("none of these files holds ratings of a session"
                                     + (f" ({len(group.problems)} could not be read)" if group.problems else ""))
-            known = {s.id: s for s in sessions(ids=rated)}
+            known = {s.id: s for s in catalogue()}  # titles only
             options = [(_session_label(known[i]), i) for i in rated if i in known]
             if not options:
                 raise CoachkitError("the files rate sessions this kit's library does not have: "
@@ -527,10 +527,9 @@ class ExportMyRatings(w.VBox):
         self._sessions()
 
     def _titles(self, ids) -> list[tuple[str, str]]:
-        from ..library import canonical_id, sessions
+        from ..library import canonical_id, catalogue
 
-        wanted = set(ids) | {canonical_id(i) for i in ids}
-        known = {s.id: s for s in sessions(ids=wanted)} if wanted else {}  # only those rated: reading is slow
+        known = {s.id: s for s in catalogue()} if ids else {}  # titles only: no talk or key is read
         out = []
         for sid in ids:
             s = known.get(sid) or known.get(canonical_id(sid))

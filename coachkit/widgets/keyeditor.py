@@ -407,10 +407,10 @@ class ObservationReportForm(w.VBox):
         elif isinstance(self._source, tuple):
             options.append((f"{self._source[1].title} ({self._source[0].rater})", "given"))
         if self.store is not None:
-            from ..library import sessions
+            from ..library import catalogue
 
             rated = self.store.sheets()
-            titles = {s.id: s.title for s in sessions(ids={x.session_id for x in rated})} if rated else {}
+            titles = {s.id: s.title for s in catalogue()} if rated else {}
             for sheet in reversed(rated):
                 if sheet.marks:
                     label = f"your rating of {titles.get(sheet.session_id, sheet.session_id)} ({sheet.rater}, " \

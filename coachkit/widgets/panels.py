@@ -11,6 +11,7 @@ import re
 import ipywidgets as w
 
 from ..errors import CoachkitError
+from ..library import catalogue
 from ..library import sessions as library_sessions
 from ..render import esc, table_html
 from .feedback import CalibrationDashboard, FeedbackView, MetricsPanel
@@ -218,9 +219,14 @@ class SessionPicker(w.VBox):
         from ..controller import remembered_session
 
         self.store = store
-        found = library_sessions(ids, kind)
+        found = catalogue(kind)  # titles only: a session's talk and key are read when it is opened
         if ids is None:
             found = sorted(found, key=lambda s: (neutral_title(s).casefold(), s.id))
+        else:
+            from ..library import canonical_id
+
+            wanted = {canonical_id(i) for i in ids}
+            found = [s for s in found if s.id in wanted]
         options = [(_neutral_label(s), s.id) for s in found]
         values = [v for _, v in options]
         start = remembered_session(values) or (first if first in values else (values[0] if values else None))
@@ -263,7 +269,7 @@ class LevelsSideBySide(w.VBox):
         from ..framework import framework
         from ..metrics import conversation_metrics
 
-        sessions = library_sessions(kind="full")
+        sessions = catalogue(kind="full")  # the scenarios from the list; only the chosen one's sessions are read
         scenarios = sorted({s.meta.get("scenario") for s in sessions if s.meta.get("scenario") and s.kind == "full"})
         if not scenarios:
             super().__init__([w.HTML("<p>No scenario coached at several levels is in the library.</p>")])
@@ -366,7 +372,7 @@ class StartHere(w.VBox):
             {"title": neutral_title(s), "kind": s.kind,
              "minutes": f"{s.minutes:.0f}" if s.minutes and s.minutes >= 10 else (f"{s.minutes:.1f}" if s.minutes else ""),
              "about": ", ".join(s.focus) if s.focus else s.topic}
-            for s in sorted(library_sessions(), key=lambda s: (s.kind != "full", neutral_title(s).casefold()))
+            for s in sorted(catalogue(), key=lambda s: (s.kind != "full", neutral_title(s).casefold()))
         ]
         where = esc(getattr(store, "location", "your ratings store"))
         columns = [("title", "session"), ("kind", "kind"), ("minutes", "minutes"),
