@@ -5,9 +5,14 @@ from __future__ import annotations
 import ipywidgets as w
 
 from ..framework import framework
-from ..render import esc, marker_card_html
+from ..render import crosswalk_html, esc, marker_card_html
 
-__all__ = ["MarkerBrowser", "MarkerDrill"]
+__all__ = ["MarkerBrowser", "MarkerDrill", "crosswalk"]
+
+
+def crosswalk() -> w.HTML:
+    """The 2014 markers and where each went in the 2020 set, as a table a coach reads (lesson 01)."""
+    return w.HTML(crosswalk_html(framework()))
 
 
 class MarkerBrowser(w.VBox):

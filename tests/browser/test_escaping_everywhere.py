@@ -76,7 +76,7 @@ earlier.mark("6.6", True, note=E("earliernote"))
 store.save(earlier)  # an unfinished attempt: "Welcome back, NAME" when the learner starts again
 panel = RatingPanel(session, store=store)
 plain = TranscriptView(ck.load_transcript("plain.txt", coach="Sam"))
-vtt = TranscriptView(ck.load_transcript("zoom.vtt"))
+vtt = TranscriptView(ck.load_transcript("zoom.vtt", coach="Sam"))
 browser = MarkerBrowser()
 byo = BringYourOwn(demo_path="plain.txt", store=store)
 byo.rename("Maya", E("renamed"))
