@@ -130,7 +130,9 @@ def _p95(values: list[float]) -> float:
 
 def run() -> list[dict]:
     os.environ.setdefault("COACHKIT_HOME", tempfile.mkdtemp(prefix="coachkit-bench-home-"))
-    from coachkit._pg import _pg_bin, _TemporaryCluster
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the test-only cluster helper
+    from pg_cluster import TemporaryCluster as _TemporaryCluster
+    from pg_cluster import pg_bin as _pg_bin
 
     try:
         import psycopg  # noqa: F401

@@ -59,7 +59,7 @@ _EXPORTS = {
     "RatingStore": "store",
     "group_summary": "group",
     "group_reliability": "group",
-    "load_exports": "group",
+    "load_exports": "sheet_sources",
     "group_competency_summary": "group",
     "readable_summary": "render_group",
     "CheckAttempt": "model",

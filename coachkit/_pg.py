@@ -1,11 +1,15 @@
 """The PostgreSQL backend of the ratings store (cohort mode: a mentor group on JupyterHub).
 
-The store's tables are the same as in SQLite (:mod:`coachkit.store`). On top, a shared database gets:
+The store's tables are the same as in SQLite (:mod:`coachkit._sqlite`). On top, a shared database gets:
 
-- an ``owner`` column on ``sheets``, ``marks`` and ``sessions``, ``DEFAULT current_user``: every row
-  knows which database role wrote it, and the kit never writes that column itself;
-- a ``coachkit_members`` table (``member``, ``group_name``, ``facilitates``) that the group's
-  administrator fills (``deploy/coachkit-cohort``); each role can read only its own membership rows;
+- an ``owner`` column on ``sheets``, ``marks``, ``sessions`` and ``checks``, ``DEFAULT current_user``:
+  every row knows which database role wrote it, and the kit never writes that column itself; the store
+  reads it into ``RatingSheet.owner``, so the facilitator's summary counts people the database vouches for;
+- a ``coachkit_members`` table (``member``, ``group_name``, ``facilitates``, ``display_name``) that the
+  group's administrator fills (``deploy/coachkit-cohort``); each role reads its own membership rows, and a
+  facilitator the rows of the groups they facilitate (``RatingStore.members``);
+- CHECK constraints that keep every stored value in a shape the reader accepts (JSON lists of ids as
+  evidence, known levels and markers, real time stamps), so raw SQL cannot break another person's view;
 - row-level security: a role reads, writes and deletes only rows it owns, may put a sheet only into a
   group it belongs to, and a facilitator also reads the sheets (and their marks) of the groups they
   facilitate. A sheet saved with no group gets the participant's group (a trigger), so "a group on
@@ -17,36 +21,33 @@ role nobody logs in as (``coachkit_owner``), so the policies bind every particip
 
 psycopg is imported only when a ``postgresql://`` store is opened (``pip install coachkit[hub]``).
 
->>> _redact("postgresql://ana:s3cret@db.example:5432/coachkit")
+>>> redact("postgresql://ana:s3cret@db.example:5432/coachkit")
 'postgresql://ana:***@db.example:5432/coachkit'
->>> _redact("postgresql:///coachkit?host=/run/pg&password=s3cret")
+>>> redact("postgresql:///coachkit?host=/run/pg&password=s3cret")
 'postgresql:///coachkit?host=/run/pg&password=***'
 """
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import socket
-import subprocess
-import tempfile
-from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
+from ._backend import Backend
+from ._sqlite import marker_ids, portable_steps
 from .errors import CoachkitError
-from .store import _Backend
+from .model import CHECK_STAGES, COMPETENCY_NUMBERS, LEVELS
 
-__all__: list[str] = []
+__all__ = ["PostgresBackend", "redact"]
 
 #: Any number that is the same in every coachkit: the advisory lock that serialises schema creation.
 _SCHEMA_LOCK = 73160422
 
-# Statements run after the shared schema on PostgreSQL; each is safe to run again.
+# Statements run after the shared schema on PostgreSQL (when it is made or migrated); each is safe to run again.
 _EXTRA = [
     "ALTER TABLE sheets ADD COLUMN IF NOT EXISTS owner TEXT NOT NULL DEFAULT current_user",
     "ALTER TABLE marks ADD COLUMN IF NOT EXISTS owner TEXT NOT NULL DEFAULT current_user",
     "ALTER TABLE sessions ADD COLUMN IF NOT EXISTS owner TEXT NOT NULL DEFAULT current_user",
+    "ALTER TABLE checks ADD COLUMN IF NOT EXISTS owner TEXT NOT NULL DEFAULT current_user",
     "CREATE INDEX IF NOT EXISTS sheets_by_owner ON sheets (owner)",
     "CREATE INDEX IF NOT EXISTS sheets_by_group ON sheets (group_name, session_id)",
     """CREATE TABLE IF NOT EXISTS coachkit_members (
@@ -54,9 +55,18 @@ _EXTRA = [
         group_name TEXT NOT NULL CHECK (group_name <> ''),
         facilitates BOOLEAN NOT NULL DEFAULT FALSE,
         PRIMARY KEY (member, group_name))""",
+    "ALTER TABLE coachkit_members ADD COLUMN IF NOT EXISTS display_name TEXT NOT NULL DEFAULT ''",
+    # The groups a role facilitates, read as the table's owner (a policy on coachkit_members cannot read
+    # coachkit_members itself). It tells only group names.
+    """CREATE OR REPLACE FUNCTION coachkit_facilitated_groups(who text) RETURNS SETOF text
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+        SELECT m.group_name FROM coachkit_members m WHERE m.member = who AND m.facilitates $$""",
     "ALTER TABLE coachkit_members ENABLE ROW LEVEL SECURITY",
     "DROP POLICY IF EXISTS own_membership ON coachkit_members",
     "CREATE POLICY own_membership ON coachkit_members FOR SELECT USING (member = current_user::text)",
+    "DROP POLICY IF EXISTS facilitator_reads_members ON coachkit_members",
+    """CREATE POLICY facilitator_reads_members ON coachkit_members FOR SELECT USING (
+        group_name IN (SELECT coachkit_facilitated_groups(current_user::text)))""",
     # sheets: own rows; a group only if the role belongs to it; facilitators read their groups.
     "ALTER TABLE sheets ENABLE ROW LEVEL SECURITY",
     "DROP POLICY IF EXISTS own_sheets ON sheets",
@@ -74,6 +84,15 @@ _EXTRA = [
             SELECT s.id FROM sheets s WHERE s.owner = current_user::text))""",
     "DROP POLICY IF EXISTS marks_of_readable_sheets ON marks",
     "CREATE POLICY marks_of_readable_sheets ON marks FOR SELECT USING (sheet_id IN (SELECT s.id FROM sheets s))",
+    # check attempts: like sheets (own rows, the participant's group, facilitators read their groups).
+    "ALTER TABLE checks ENABLE ROW LEVEL SECURITY",
+    "DROP POLICY IF EXISTS own_checks ON checks",
+    """CREATE POLICY own_checks ON checks USING (owner = current_user::text)
+        WITH CHECK (owner = current_user::text AND (group_name = '' OR group_name IN (
+            SELECT m.group_name FROM coachkit_members m WHERE m.member = current_user::text)))""",
+    "DROP POLICY IF EXISTS facilitator_reads_checks ON checks",
+    """CREATE POLICY facilitator_reads_checks ON checks FOR SELECT USING (group_name IN (
+            SELECT m.group_name FROM coachkit_members m WHERE m.member = current_user::text AND m.facilitates))""",
     # kept transcripts: private to whoever imported them.
     "ALTER TABLE sessions ENABLE ROW LEVEL SECURITY",
     "DROP POLICY IF EXISTS own_sessions ON sessions",
@@ -90,13 +109,73 @@ _EXTRA = [
     "DROP TRIGGER IF EXISTS sheets_fill_group ON sheets",
     """CREATE TRIGGER sheets_fill_group BEFORE INSERT OR UPDATE OF group_name ON sheets
         FOR EACH ROW EXECUTE FUNCTION coachkit_fill_group()""",
+    "DROP TRIGGER IF EXISTS checks_fill_group ON checks",
+    """CREATE TRIGGER checks_fill_group BEFORE INSERT OR UPDATE OF group_name ON checks
+        FOR EACH ROW EXECUTE FUNCTION coachkit_fill_group()""",
 ]
+
+
+def _quoted(values) -> str:
+    return ", ".join("'" + str(v).replace("'", "''") + "'" for v in values)
+
+
+def _constraints() -> list[str]:
+    """CHECK constraints that keep every value in a shape the reader accepts (added NOT VALID: a row
+    stored before them stays, and the reader skips it by name if it cannot read it). Plain expressions,
+    no functions: a save pays for no subtransaction. Text that is not JSON fails the cast (refused too)."""
+    levels = _quoted(LEVELS)
+    # An ISO date or date and time with real month, day, hour, minute and second numbers (as the kit writes).
+    time_ok = (
+        r"{0} ~ '^\d{{4}}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
+        r"([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{{1,6}})?)?)?(Z|[+-]\d\d:\d\d)?$'"
+    )
+    strings = "jsonb_typeof({0}::jsonb) = '{1}' AND NOT jsonb_path_exists({0}::jsonb, '$.* ? (@.type() != \"string\")')"
+    text_ok = "length(btrim({0})) > 0"
+    checks = {
+        "sheets": [
+            *(text_ok.format(c) for c in ("id", "session_id", "rater", "rater_id")),
+            f"(level_call IS NULL OR level_call IN ({levels}))",
+            "(ethics_observed IS NULL OR ethics_observed IN (0, 1))",
+            "finished IN (0, 1) AND imported IN (0, 1)",
+            time_ok.format("created"),
+            time_ok.format("updated"),
+            "(key_version IS NULL OR key_version BETWEEN 1 AND 1000000)",
+            strings.format("competency_calls", "object"),
+            f"competency_calls::jsonb - ARRAY[{_quoted(COMPETENCY_NUMBERS)}] = '{{}}'::jsonb",
+            "NOT jsonb_path_exists(competency_calls::jsonb, '$.* ? ("
+            + " && ".join(f'@ != "{level}"' for level in LEVELS)
+            + ")')",
+        ],
+        "marks": [
+            f"marker IN ({_quoted(marker_ids())})",
+            "(evidenced IS NULL OR evidenced IN (0, 1))",
+            strings.format("evidence", "array").replace("'$.*", "'$[*]"),
+        ],
+        "checks": [
+            *(text_ok.format(c) for c in ("id", "rater", "rater_id", "form")),
+            f"stage IN ({_quoted(CHECK_STAGES)})",
+            "imported IN (0, 1)",
+            time_ok.format("started"),
+            time_ok.format("updated"),
+            strings.format("draw", "array").replace("'$.*", "'$[*]"),
+            strings.format("sheet_ids", "object"),
+        ],
+    }
+    statements = []
+    for table, parts in checks.items():
+        name = f"{table}_shape"
+        statements += [
+            f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {name}",
+            f"ALTER TABLE {table} ADD CONSTRAINT {name} CHECK ({' AND '.join(parts)}) NOT VALID",
+        ]
+    return statements
+
 
 _PASSWORD_IN_URL = re.compile(r"(://[^:/@?#]*:)([^@/?#]*)(@)")
 _PASSWORD_IN_QUERY = re.compile(r"(?i)([?&]password=)([^&#]*)")
 
 
-def _redact(text: str) -> str:
+def redact(text: str) -> str:
     """``text`` with any password in a connection URL replaced by ``***``."""
     text = _PASSWORD_IN_URL.sub(r"\1***\3", text)
     return _PASSWORD_IN_QUERY.sub(r"\1***", text)
@@ -133,9 +212,12 @@ class _Connection:
         self.raw.close()
 
 
-class _Postgres(_Backend):
+class PostgresBackend(Backend):
+    """A PostgreSQL database reached by a ``postgresql://`` URL (psycopg imported only then)."""
+
     name = "postgresql"
     placeholder = "%s"
+    has_owner = True
     begin_write = "BEGIN"
     # Sheets and their marks from one snapshot (READ COMMITTED would give each statement its own).
     begin_read = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
@@ -152,6 +234,7 @@ class _Postgres(_Backend):
         self.url = url
         self.retry_errors = (psycopg.Error,)
         self.open_errors = (psycopg.Error, OSError)
+        self.refused_errors = (psycopg.errors.IntegrityError, psycopg.errors.InsufficientPrivilege)
         parts = urlsplit(url)
         self._kwargs = {"autocommit": True, "application_name": "coachkit"}
         query = dict(parse_qsl(parts.query))
@@ -159,13 +242,13 @@ class _Postgres(_Backend):
             self._kwargs["connect_timeout"] = 10
 
     def describe(self) -> str:
-        return _redact(self.url)
+        return redact(self.url)
 
     def connect(self) -> _Connection:
         try:
             raw = self._psycopg.connect(self.url, **self._kwargs)
         except self._psycopg.ProgrammingError as exc:  # a malformed URL
-            raise CoachkitError(f"cannot use the ratings store {self.describe()}: {_redact(str(exc))}") from None
+            raise CoachkitError(f"cannot use the ratings store {self.describe()}: {redact(str(exc))}") from None
         return _Connection(raw)
 
     def sql(self, query: str) -> str:
@@ -179,14 +262,24 @@ class _Postgres(_Backend):
         return isinstance(exc, self._psycopg.OperationalError) and getattr(conn, "lost", False)
 
     def explain(self, exc: BaseException) -> str:
-        text = _redact(str(exc).strip())
-        if isinstance(exc, self._psycopg.errors.InsufficientPrivilege):
-            text += (
-                " (in a cohort each person's database role may read and write only their own ratings, and a "
-                "facilitator read their group's; this was someone else's, or the administrator has not "
-                "granted this role access: see docs/cohort-mode.md)"
-            )
-        return text
+        errors = self._psycopg.errors
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        cohort = (
+            " (in a cohort each person's database role may write only their own ratings, under ids nobody else "
+            "uses, and a facilitator only read their group's; or the administrator has not granted this role "
+            "access: see docs/cohort-mode.md)"
+        )
+        if isinstance(exc, errors.UniqueViolation):
+            # The database's detail names the key: it would tell a participant that someone else's row exists.
+            return "the database refused this id" + cohort
+        if isinstance(exc, errors.InsufficientPrivilege):
+            return redact(first) + cohort
+        if isinstance(exc, errors.CheckViolation):
+            return "the database refused a value in a shape coachkit cannot read"
+        return redact(first)
+
+    def is_full(self, exc: BaseException) -> bool:
+        return isinstance(exc, self._psycopg.errors.DiskFull)
 
     def has_table(self, conn, name: str) -> bool:
         return conn.execute("SELECT to_regclass(%s) IS NOT NULL", (name,)).fetchone()[0]
@@ -202,97 +295,15 @@ class _Postgres(_Backend):
 
     def schema_steps(self, version: int) -> list[str]:
         # REAL is 4 bytes in PostgreSQL: too coarse for a time stamp in seconds.
-        return [s.replace(" REAL ", " DOUBLE PRECISION ") for s in super().schema_steps(version)]
+        return [s.replace(" REAL ", " DOUBLE PRECISION ") for s in portable_steps(version)]
 
     def after_schema(self, conn, version: int) -> None:
-        for statement in _EXTRA:
+        for statement in (*_EXTRA, *_constraints()):
             conn.execute(statement)
 
-
-# ------------------------------------------------------------------------------ a cluster for one run
-
-
-def _pg_bin() -> Path | None:
-    """The folder holding PostgreSQL's server programs (initdb, pg_ctl), or None."""
-    found = shutil.which("pg_ctl")
-    if found:
-        return Path(found).parent
-    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), key=lambda p: int(p.parts[-3]))
-    return versions[-1].parent if versions else None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class _TemporaryCluster:
-    """A throwaway PostgreSQL server on 127.0.0.1 for tests and benchmarks (not for real data).
-
-    As root it runs as the ``postgres`` user (PostgreSQL refuses to run as root). ``superuser_url(db)``
-    connects through the Unix socket with no password; roles made with a password connect over TCP
-    (``scram-sha-256``), as a participant's kernel would. Use as a context manager; ``stop()`` removes it.
-    """
-
-    def __init__(self, fsync: bool = False):
-        self.bin = _pg_bin()
-        if self.bin is None:
-            raise CoachkitError("PostgreSQL's server programs (initdb, pg_ctl) are not installed")
-        self.fsync = fsync
-        self.port = _free_port()
-        self.dir = Path(tempfile.mkdtemp(prefix="coachkit-pg-"))
-        self.running = False
-        self._as_postgres = os.geteuid() == 0 if hasattr(os, "geteuid") else False
-        if self._as_postgres:
-            shutil.chown(self.dir, "postgres", "postgres")
-
-    def _run(self, *args: str) -> None:
-        command = [str(self.bin / args[0]), *args[1:]]
-        if self._as_postgres:
-            command = ["runuser", "-u", "postgres", "--", *command]
-        done = subprocess.run(command, capture_output=True, text=True, timeout=120)
-        if done.returncode:
-            raise CoachkitError(f"{args[0]} failed: {done.stderr.strip() or done.stdout.strip()}")
-
-    def start(self) -> _TemporaryCluster:
-        data = self.dir / "data"
-        self._run("initdb", "-D", str(data), "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256",
-                  "--no-sync", "-E", "UTF8", "--locale=C")
-        options = f"-k {self.dir} -p {self.port} -c listen_addresses=127.0.0.1 -c max_connections=200"
-        if not self.fsync:
-            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        self._run("pg_ctl", "-D", str(data), "-l", str(self.dir / "log"), "-w", "-o", options, "start")
-        self.running = True
-        return self
-
-    def superuser_url(self, database: str = "postgres") -> str:
-        return f"postgresql://postgres@/{database}?host={self.dir}&port={self.port}"
-
-    def url(self, user: str, password: str, database: str) -> str:
-        from urllib.parse import quote
-
-        return f"postgresql://{quote(user, safe='')}:{quote(password, safe='')}@127.0.0.1:{self.port}/{database}"
-
-    def create_database(self, name: str) -> str:
-        """Create an empty database; returns its superuser URL."""
-        import psycopg
-        from psycopg import sql
-
-        with psycopg.connect(self.superuser_url(), autocommit=True) as conn:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        return self.superuser_url(name)
-
-    def stop(self) -> None:
-        if self.running:
-            try:
-                self._run("pg_ctl", "-D", str(self.dir / "data"), "-m", "fast", "-w", "stop")
-            finally:
-                self.running = False
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-    def __enter__(self) -> _TemporaryCluster:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
+    def members(self, conn, group: str | None) -> list[tuple]:
+        sql = "SELECT member, group_name, display_name, facilitates FROM coachkit_members"
+        params: tuple = ()
+        if group is not None:
+            sql, params = sql + " WHERE group_name = %s", (group,)
+        return list(conn.execute(sql + " ORDER BY group_name, member", params).fetchall())

@@ -25,13 +25,9 @@ two people).
 from __future__ import annotations
 
 import math
-import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -41,6 +37,17 @@ from .frames import compare_frame
 from .framework import framework
 from .model import LEVEL_ORDER, RatingSheet, Session
 from .scoring import offered_markers
+from .sheet_sources import (
+    FileSource,
+    FolderSource,
+    GroupRatings,
+    SheetSource,
+    StoreSource,
+    latest_attempts,
+    load_exports,
+    load_uploads,
+    sample_exports,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -75,250 +82,6 @@ ALPHA_SOURCE = (
 KAPPA_SOURCE = "Landis & Koch (1977), The measurement of observer agreement for categorical data, Biometrics 33:159-174"
 
 Progress = Callable[[int, int], None]
-
-
-# ------------------------------------------------------------------------------------------- loading
-
-
-@dataclass
-class GroupRatings:
-    """A group's rating sheets, one attempt per participant and session, and the files that could not be used.
-
-    ``problems`` holds one line per file skipped, ``"file name: what is wrong"``; ``replaced`` says how many
-    older attempts (a participant who exported twice) were left out; ``files`` is how many files were read.
-    """
-
-    sheets: list[RatingSheet] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    replaced: int = 0
-    files: int = 0
-
-    def for_session(self, session_id: str) -> list[RatingSheet]:
-        """The sheets that rate this session."""
-        return [s for s in self.sheets if s.session_id == session_id]
-
-    @property
-    def session_ids(self) -> list[str]:
-        """The sessions rated, most rated first."""
-        counts: dict[str, int] = {}
-        for s in self.sheets:
-            counts[s.session_id] = counts.get(s.session_id, 0) + 1
-        return sorted(counts, key=lambda k: (-counts[k], k))
-
-    def __str__(self) -> str:
-        raters = len({s.rater_id for s in self.sheets})
-        text = f"{len(self.sheets)} rating sheet(s) from {raters} participant(s), read from {self.files} file(s)"
-        if self.replaced:
-            text += f"; {self.replaced} older attempt(s) left out (the latest counts)"
-        if self.problems:
-            text += f"; {len(self.problems)} file(s) skipped:\n" + "\n".join(f"  {p}" for p in self.problems)
-        return text
-
-
-def _attempt_order(sheet: RatingSheet) -> tuple:
-    return (sheet.updated, sheet.created, sheet.id)
-
-
-def latest_attempts(sheets: Iterable[RatingSheet]) -> tuple[list[RatingSheet], int]:
-    """Keep the latest attempt per (rater_id, session_id); returns the kept sheets (in first-seen order of
-    the participants) and how many older attempts were left out. An attempt found twice (the same sheet
-    exported twice) counts once, in its newest version.
-
-    >>> a = RatingSheet("s", "Ana", rater_id="r1", id="a1", created="2026-01-01", updated="2026-01-01")
-    >>> b = RatingSheet("s", "Ana", rater_id="r1", id="a2", created="2026-01-02", updated="2026-01-02")
-    >>> c = RatingSheet("s", "Ana", rater_id="r2", id="c1", created="2026-01-01", updated="2026-01-01")
-    >>> kept, dropped = latest_attempts([a, b, c])
-    >>> [s.id for s in kept], dropped
-    (['a2', 'c1'], 1)
-    """
-    versions: dict[str, RatingSheet] = {}  # one attempt exported twice: its newest version
-    for sheet in sheets:
-        if not isinstance(sheet, RatingSheet):
-            raise CoachkitError(f"a group is made of RatingSheets, not {type(sheet).__name__}")
-        if sheet.id not in versions or _attempt_order(sheet) > _attempt_order(versions[sheet.id]):
-            versions[sheet.id] = sheet
-    best: dict[tuple[str, str], RatingSheet] = {}
-    for sheet in versions.values():
-        k = (sheet.rater_id, sheet.session_id)
-        if k not in best or _attempt_order(sheet) > _attempt_order(best[k]):
-            best[k] = sheet
-    return list(best.values()), len(versions) - len(best)
-
-
-def _problem(path: Path, exc: Exception, shown: str | None = None) -> str:
-    """``"file name: what is wrong"``: the reader's message with the folder part of the path left out."""
-    shown = shown or path.name
-    text = str(exc)
-    full = str(path)
-    if text.startswith(full):
-        text = text[len(full) :].lstrip(":")
-        # keep a line number the reader gave ("file:3: ...")
-        head, sep, rest = text.partition(":")
-        if sep and head.strip().isdigit():
-            return f"{shown}:{head.strip()}: {rest.strip()}"
-        return f"{shown}: {text.strip()}"
-    return f"{shown}: {text}"
-
-
-def _export_files(paths_or_folder) -> list[Path]:
-    if isinstance(paths_or_folder, (str, os.PathLike)):
-        folder = Path(paths_or_folder).expanduser()
-        if folder.is_dir():
-            return sorted(
-                (p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~"))),
-                key=lambda p: p.name.lower(),
-            )
-        return [folder]
-    try:
-        return [Path(p).expanduser() for p in paths_or_folder]
-    except TypeError:
-        raise CoachkitError(
-            f"load_exports takes a folder or a list of export files, not {type(paths_or_folder).__name__}"
-        ) from None
-
-
-def load_exports(
-    paths_or_folder: str | os.PathLike | Iterable[str | os.PathLike],
-    progress: Progress | None = None,
-    *,
-    names: Mapping[str, str] | None = None,
-) -> GroupRatings:
-    """Read participants' export files: a folder (every file in it that is not hidden) or a list of files.
-
-    A file that is damaged, not a coachkit export, or unreadable is reported in ``problems`` by name and
-    skipped; the others load. A participant's repeated exports count once (:func:`latest_attempts`).
-    ``progress(done, total)`` is called after each file, for a progress bar. ``names`` maps a path to the
-    name to report it under (the upload box uses it to report the participant's own file name).
-    """
-    from .store import _read_export
-
-    files = _export_files(paths_or_folder)
-    if isinstance(paths_or_folder, (str, os.PathLike)) and not Path(paths_or_folder).expanduser().exists():
-        raise CoachkitError(f"no folder or file at {paths_or_folder}")
-    names = dict(names or {})
-    found: list[RatingSheet] = []
-    problems: list[str] = []
-    total = len(files)
-    for done, path in enumerate(files, 1):
-        shown = names.get(str(path), path.name)
-        try:
-            if path.is_dir():
-                raise CoachkitError(f"{path}: a folder, not an export file")
-            found.extend(_read_export(path))
-        except CoachkitError as exc:
-            problems.append(_problem(path, exc, shown))
-        if progress is not None:
-            progress(done, total)
-    sheets, replaced = latest_attempts(found)
-    return GroupRatings(sheets=sheets, problems=problems, replaced=replaced, files=total)
-
-
-def load_uploads(files: Iterable, progress: Progress | None = None) -> GroupRatings:
-    """Read export files given as ``(name, bytes)`` pairs or the dicts an upload box holds
-    (``{"name": ..., "content": ...}``); each is reported under its own name."""
-    items = []
-    for f in files:
-        if isinstance(f, Mapping):
-            name, content = f.get("name"), f.get("content")
-        else:
-            try:
-                name, content = f
-            except (TypeError, ValueError):
-                raise CoachkitError("an uploaded file is a (name, bytes) pair or an upload box's dict") from None
-        if not isinstance(name, str) or content is None:
-            raise CoachkitError("an uploaded file needs a name and its content")
-        items.append((name, bytes(content)))
-    folder = Path(tempfile.mkdtemp(prefix="coachkit-exports-"))
-    try:
-        paths, names = [], {}
-        for i, (name, content) in enumerate(items):
-            safe = Path(name).name or f"upload-{i}"
-            path = folder / f"{i:05d}-{safe}"
-            path.write_bytes(content)
-            paths.append(path)
-            names[str(path)] = safe
-        return load_exports(paths, progress, names=names)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-# ------------------------------------------------------------------------------------------- sources
-
-
-class SheetSource(Protocol):
-    """Where a dashboard gets a group's sheets from; ``load`` is called again on every refresh."""
-
-    def load(self, progress: Progress | None = None) -> GroupRatings: ...
-
-    def describe(self) -> str: ...
-
-
-class FolderSource:
-    """A shared folder participants drop their export files into (re-read on every refresh)."""
-
-    def __init__(self, folder: str | os.PathLike):
-        self.folder = Path(folder).expanduser()
-
-    def load(self, progress: Progress | None = None) -> GroupRatings:
-        if not self.folder.is_dir():
-            raise CoachkitError(f"the shared folder {self.folder} does not exist (or is not a folder)")
-        return load_exports(self.folder, progress)
-
-    def describe(self) -> str:
-        return f"the shared folder {self.folder}"
-
-
-class FileSource:
-    """Export files collected so far (the upload box adds to it); nothing is kept on disk."""
-
-    def __init__(self, files: Iterable = ()):
-        self.files: list[tuple[str, bytes]] = []
-        self.add(files)
-
-    def add(self, files: Iterable) -> None:
-        for f in files:
-            if isinstance(f, Mapping):
-                self.files.append((str(f.get("name")), bytes(f.get("content") or b"")))
-            else:
-                name, content = f
-                self.files.append((str(name), bytes(content)))
-
-    def load(self, progress: Progress | None = None) -> GroupRatings:
-        return load_uploads(self.files, progress)
-
-    def describe(self) -> str:
-        return f"{len(self.files)} uploaded file(s)"
-
-
-class StoreSource:
-    """A ratings store (a group's shared database, cohort mode): its sheets of one session, optionally of one
-    group. Anything with ``sheets(session_id=..., group=...)`` works."""
-
-    def __init__(self, store, session_id: str, group: str | None = None):
-        self.store = store
-        self.session_id = session_id
-        self.group = group
-
-    def load(self, progress: Progress | None = None) -> GroupRatings:
-        found = self.store.sheets(session_id=self.session_id, group=self.group)
-        sheets, replaced = latest_attempts(found)
-        if progress is not None:
-            progress(1, 1)
-        return GroupRatings(sheets=sheets, replaced=replaced, files=0)
-
-    def describe(self) -> str:
-        where = getattr(self.store, "location", "the ratings store")
-        return f"{where}" + (f" (group {self.group})" if self.group else "")
-
-
-def sample_exports() -> Path:
-    """The folder of fictional participants' exports that lesson 07 uses (in a checkout: ``data/sample_exports``;
-    in an installed kit: ``coachkit/sample_exports``)."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "sample_exports", here.parent / "data" / "sample_exports"):
-        if candidate.is_dir():
-            return candidate
-    raise CoachkitError("the sample exports are not installed (data/sample_exports in the source checkout)")
 
 
 # ------------------------------------------------------------------------------------------- summary

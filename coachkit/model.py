@@ -39,6 +39,7 @@ __all__ = [
     "check_marker",
     "check_level",
     "check_sheet_for",
+    "session_to_dict", "session_from_dict",
 ]
 
 #: The overall levels a session or a learner's call can have; "below" is below the ACC standard.
@@ -577,3 +578,22 @@ def check_sheet_for(sheet, session, what: str) -> None:
         raise CoachkitError(f"{what} needs a Session, not {type(session).__name__}")
     if sheet.session_id != session.id:
         raise CoachkitError(f"the sheet rates session '{sheet.session_id}', not '{session.id}'")
+
+
+def session_to_dict(s: Session) -> dict:
+    """A session as plain JSON-ready data, with its cues and its key's competency calls (read by :func:`session_from_dict`)."""
+    key = s.key and {"level": s.key.level, "summary": s.key.summary, "version": s.key.version, "assessor": s.key.assessor,
+                     "decisions": {m: {"evidenced": d.evidenced, "evidence": list(d.evidence), "note": d.note, "opportunity": list(d.opportunity)} for m, d in s.key.decisions.items()},
+                     "competencies": {str(n): [c.level, c.note, list(c.evidence)] for n, c in s.key.competencies.items()}}
+    return {**{f: getattr(s, f) for f in ("id", "title", "kind", "level", "topic", "source", "description")}, "focus": list(s.focus), "notes": list(s.notes), "meta": dict(s.meta), "key": key or None,
+            "utterances": [[u.id, u.speaker, u.name, u.start, u.end, u.text] for u in s.utterances], "cues": [[c.n, c.start, c.end, c.turn] for c in s.cues]}
+
+
+def session_from_dict(d: Mapping) -> Session:
+    """The session :func:`session_to_dict` wrote (a copy kept before cues and competency calls existed reads too)."""
+    k = d.get("key")
+    key = k and AnswerKey(k["level"], k["summary"], k["version"], assessor=k.get("assessor", ""),
+                          decisions={m: Decision(v["evidenced"], tuple(v["evidence"]), v["note"], tuple(v["opportunity"])) for m, v in k["decisions"].items()},
+                          competencies={int(n): CompetencyCall(c[0], c[1], tuple(c[2])) for n, c in k.get("competencies", {}).items()})
+    return Session(**{f: d.get(f, "") for f in ("id", "title", "kind", "level", "topic", "source", "description")}, focus=tuple(d["focus"]), notes=tuple(d.get("notes", ())), meta=d.get("meta") or {},
+                   key=key or None, utterances=tuple(Utterance(*u) for u in d["utterances"]), cues=tuple(Cue(*c) for c in d.get("cues", ())))

@@ -12,8 +12,7 @@ import sqlite3
 import uuid
 
 import pytest
-
-from coachkit._pg import _pg_bin, _TemporaryCluster
+from pg_cluster import TemporaryCluster, pg_bin
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -23,7 +22,7 @@ def _missing_postgres() -> str | None:
         import psycopg  # noqa: F401
     except ImportError:
         return "psycopg is not installed (pip install -e '.[dev]')"
-    if _pg_bin() is None:
+    if pg_bin() is None:
         return "PostgreSQL's server programs are not installed (apt-get install -y postgresql)"
     return None
 
@@ -40,7 +39,7 @@ def need_postgres() -> None:
 @pytest.fixture(scope="module")
 def pg_cluster():
     need_postgres()
-    cluster = _TemporaryCluster().start()
+    cluster = TemporaryCluster().start()
     try:
         yield cluster
     finally:

@@ -43,8 +43,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-
-from coachkit._pg import _pg_bin, _TemporaryCluster
+from pg_cluster import TemporaryCluster, pg_bin
 
 pytestmark = pytest.mark.slow
 
@@ -72,7 +71,7 @@ def _missing() -> str | None:
         return "it must run as root (it adds system users and runs PostgreSQL as the postgres user)"
     if shutil.which("useradd") is None or shutil.which("runuser") is None:
         return "useradd/runuser are missing"
-    if _pg_bin() is None:
+    if pg_bin() is None:
         return "PostgreSQL's server programs are missing (apt-get install -y postgresql)"
     for module in ("psycopg", "jupyterhub", "tornado"):
         if importlib.util.find_spec(module) is None:
@@ -127,7 +126,7 @@ def work():
 
 @pytest.fixture(scope="module")
 def database(work):
-    cluster = _TemporaryCluster().start()
+    cluster = TemporaryCluster().start()
     try:
         script = _cohort_script()
         passwords = work / "admin" / "passwords"

@@ -231,7 +231,7 @@ def test_export_json_is_versioned_and_imports_idempotently(store, tmp_path, loca
     store.save(a), store.save(b)
     path = store.export(tmp_path / "out" / "ratings.json")
     doc = json.loads(path.read_text(encoding="utf-8"))
-    assert doc["format"] == EXPORT_FORMAT == "coachkit-ratings/1"
+    assert doc["format"] == EXPORT_FORMAT == "coachkit-ratings/2"
     assert doc["rater_id"] and doc["exported"] and len(doc["sheets"]) == 2
     other = RatingStore(location("other"))
     first = other.import_file(path)
@@ -261,7 +261,7 @@ def test_import_keeps_newer_local_work(store, tmp_path):
     [
         ("{not json", r"bad\.json:1: not a coachkit ratings export"),
         ('{"format": "zoom-chat/3"}', "not a coachkit ratings export"),
-        ('{"format": "coachkit-ratings/2", "rater_id": "x", "sheets": []}', "newer than this coachkit"),
+        ('{"format": "coachkit-ratings/3", "rater_id": "x", "sheets": []}', "newer than this coachkit"),
         ('{"format": "coachkit-ratings/1", "rater_id": "x"}', "'sheets'"),
         ("[1, 2]", "no 'format' field"),
     ],
