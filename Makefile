@@ -3,29 +3,40 @@
 #   make test   create the environment if needed and run every test
 # Also: make app (the lessons as an app, no code shown), make bench (the benchmark table).
 
+# As root (a container, a fresh cloud machine) both pass JupyterLab's --allow-root by themselves.
+# Extra options go to JupyterLab or Voila: make app ARGS="--port 8870 --no-browser"
+
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+DEV    := $(VENV)/.installed-dev
+ARGS   ?=
 
-.PHONY: lab app test lint bench clean env
+.PHONY: lab app test lint bench clean env dev
 
 env: $(STAMP)
+dev: $(DEV)
 
-# (Re)install when pyproject.toml changes; the venv is created on first use.
+# What the lessons need, only (re)installed when pyproject.toml changes; the venv is made on first use.
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e .
 	@touch $(STAMP)
 
+# The test and benchmark tools, only for make test / lint / bench.
+$(DEV): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(DEV)
+
 lab: $(STAMP)
-	$(VENV)/bin/coachkit lab
+	$(VENV)/bin/coachkit lab $(ARGS)
 
 app: $(STAMP)
-	$(VENV)/bin/coachkit app
+	$(VENV)/bin/coachkit app $(ARGS)
 
-lint: $(STAMP)
+lint: $(DEV)
 	$(VENV)/bin/ruff check coachkit tests benchmarks tools conftest.py
 
 # The tests run with no network but loopback (tools/offline: a network namespace with only lo up), after
@@ -34,7 +45,7 @@ test: lint
 	tools/offline $(PY) -m pytest
 	tools/offline $(PY) -m pytest --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg notebooks
 
-bench: $(STAMP)
+bench: $(DEV)
 	$(PY) benchmarks/run.py
 
 clean:

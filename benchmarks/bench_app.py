@@ -1,17 +1,20 @@
-"""The app view (Voila) of the rating lesson, 03_rate_a_full_session, becoming interactive: from asking for
-the page until the RatingForm's "Start rating" button is visible and enabled (a trial click succeeds) and
-the session's transcript turns are on screen. Baseline: a hello-world Voila notebook (one ipywidgets
-Button) until its button is visible and enabled, served by the same Voila server in the same run, in the
-same browser (Debian's Chromium driven by Playwright). Goal <= 1.5x. Median of 3, interleaved.
+"""The app view (Voila, as ``coachkit app`` serves it) as a coach feels it, each figure a ratio to a
+hello-world baseline measured by the same Voila server, in the same browser (Debian's Chromium driven by
+Playwright), in the same run. Median of 3, interleaved.
 
-A second row opens the rating panel on a 45-minute session of about 400 turns (the size issue 6 names),
-generated for the run by tiling a sample session's turns and stretching their times to 45 minutes, with the
-same goal. Without Chromium or Playwright the benchmark returns a "skipped" row.
+- Every lesson 00 to 05 becoming interactive: from asking for the page until the lesson's first control is
+  visible and enabled (a trial click succeeds; for the rating lessons also the transcript's turns on screen).
+  Baseline: a hello-world notebook (one ipywidgets Button) until its button is. Goal <= 1.5x.
+- The rating panel on a 45-minute session of about 400 turns, generated for the run by tiling a sample
+  session's turns and stretching their times to 45 minutes, with the same goal.
+- The click on "Compare with the assessor" until the feedback is on screen, against a hello-world button
+  whose click updates an HTML widget (the smallest round trip through the kernel). Goal <= 10x.
+
+Without Chromium or Playwright the benchmark returns a "skipped" row.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import statistics
@@ -23,8 +26,19 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-LESSON = ROOT / "notebooks" / "03_rate_a_full_session.ipynb"
+LESSONS_DIR = ROOT / "notebooks"
+LESSON = LESSONS_DIR / "03_rate_a_full_session.ipynb"
 GOAL = 1.5
+COMPARE_GOAL = 10.0
+#: lesson -> (the control that makes it interactive, also wait for transcript turns)
+LESSONS = {
+    "00_start_here": ("text=The sample library", False),
+    "01_the_markers": ("button:has-text('Next line')", False),
+    "02_trust_and_safety": ("button:has-text('Start rating')", True),
+    "03_rate_a_full_session": ("button:has-text('Start rating')", True),
+    "04_three_levels_side_by_side": (".widget-tab", False),
+    "05_my_calibration": ("button:has-text('Show my calibration')", False),
+}
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -59,7 +73,7 @@ def _long_session(library: Path, minutes: float = 45.0, turns: int = 400) -> int
             uid = u.id if k == 0 else f"u{k * 100000 + int(u.id[1:])}"
             tiled.append(Utterance(uid, u.speaker, u.name, (u.start + k * span) * scale, (u.end + k * span) * scale,
                                    u.text))
-    session = replace(base, id="bench-45-minute", title="A 45-minute session (benchmark)", utterances=tuple(tiled),
+    session = replace(base, id="bench-45-minute", title="Zoe and the 45-minute session (benchmark)", utterances=tuple(tiled),
                       description="", notes=())
     write_session(session, library / "bench-45-minute", consent="fictional")
     return len(tiled)
@@ -75,7 +89,14 @@ def _notebooks(folder: Path) -> tuple[float, int]:
     hello.cells = [nbformat.v4.new_code_cell("import ipywidgets as w\nw.Button(description='Hello')")]
     hello.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(hello, folder / "hello.ipynb")
-    shutil.copy(LESSON, folder / LESSON.name)
+    for name in LESSONS:
+        shutil.copy(LESSONS_DIR / f"{name}.ipynb", folder / f"{name}.ipynb")
+    ping = nbformat.v4.new_notebook()
+    ping.cells = [nbformat.v4.new_code_cell(
+        "import ipywidgets as w\nb, out, n = w.Button(description='Ping'), w.HTML('ready'), []\n"
+        "b.on_click(lambda _: n.append(1) or setattr(out, 'value', f'pong {len(n)}'))\nw.VBox([b, out])")]
+    ping.metadata["kernelspec"] = hello.metadata["kernelspec"]
+    nbformat.write(ping, folder / "ping.ipynb")
     n_turns = _long_session(folder / "library")
     long = nbformat.v4.new_notebook()
     long.cells = [nbformat.v4.new_code_cell("from coachkit.widgets import RatingPanel\nRatingPanel('bench-45-minute')")]
@@ -87,8 +108,11 @@ def _notebooks(folder: Path) -> tuple[float, int]:
 def _start_voila(folder: Path, env: dict) -> tuple[subprocess.Popen, str]:
     port = _port()
     log = open(folder / "voila.log", "w")  # noqa: SIM115 - closed with the process
+    from coachkit.cli import app_options
+
     proc = subprocess.Popen([sys.executable, "-m", "voila", str(folder), "--no-browser", f"--port={port}",
-                             "--Voila.ip=127.0.0.1"], cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)
+                             "--Voila.ip=127.0.0.1", *app_options()], cwd=folder, env=env, stdout=log,
+                            stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 90
     while time.time() < deadline:
@@ -103,20 +127,64 @@ def _start_voila(folder: Path, env: dict) -> tuple[subprocess.Popen, str]:
     raise RuntimeError("voila did not start in 90 s")
 
 
-def _time_to_interactive(browser, url: str, lesson: bool) -> tuple[float, int]:
+def _time_to_interactive(browser, url: str, ready: str = "button:has-text('Hello')", turns: bool = False):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     try:
         t = time.perf_counter()
         page.goto(url, timeout=120_000, wait_until="commit")
-        name = "Start rating" if lesson else "Hello"
-        button = page.get_by_role("button", name=name).first
-        button.wait_for(state="visible", timeout=120_000)
-        if lesson:
+        control = page.locator(ready).first
+        control.wait_for(state="visible", timeout=120_000)
+        if turns:
             page.wait_for_selector(".ck-turn", state="visible", timeout=120_000)
-        button.click(trial=True, timeout=120_000)  # visible, enabled, stable, receives events
+        if ready.startswith("button"):
+            control.click(trial=True, timeout=120_000)  # visible, enabled, stable, receives events
         took = time.perf_counter() - t
-        turns = page.locator(".ck-turn").count() if lesson else 0
-        return took, turns
+        return took, page.locator(".ck-turn").count() if turns else 0
+    finally:
+        page.close()
+
+
+def _round_trips(browser, url: str, repeat: int) -> list[float]:
+    """Click the hello-world Ping button; time until the HTML widget shows the kernel's answer."""
+    page = browser.new_page()
+    try:
+        page.goto(url, timeout=120_000)
+        page.get_by_role("button", name="Ping").wait_for(state="visible", timeout=120_000)
+        out = []
+        for _ in range(repeat):
+            before = page.locator("text=/^(ready|pong \\d+)$/").first.inner_text()
+            t = time.perf_counter()
+            page.get_by_role("button", name="Ping").click()
+            page.wait_for_function("b => ![...document.querySelectorAll('.widget-html-content')].some("
+                                   "e => e.textContent.trim() === b)", arg=before, timeout=60_000)
+            out.append(time.perf_counter() - t)
+        return out
+    finally:
+        page.close()
+
+
+def _compares(browser, url: str, repeat: int) -> list[float]:
+    """In lesson 03: rate a marker, make the level call, then time the click on Compare until the feedback
+    is on screen; start a new attempt and do it again."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(url, timeout=120_000)
+        page.wait_for_selector(".ck-turn", timeout=120_000)
+        page.fill("input[placeholder='your first name']", "Bench")
+        page.get_by_role("button", name="Start rating").first.click()
+        page.wait_for_selector("button:has-text('Rating as Bench')", timeout=60_000)
+        out = []
+        for _ in range(repeat):
+            page.locator(".ck-choice").nth(0).get_by_role("button", name="evidenced", exact=True).click()
+            page.locator(".ck-level").last.get_by_role("button", name="PCC", exact=True).click()
+            page.wait_for_timeout(1500)  # a coach reads before pressing Compare: the kernel is idle again
+            t = time.perf_counter()
+            page.get_by_role("button", name="Compare with the assessor").click()
+            page.wait_for_selector(".ck-summary", state="visible", timeout=60_000)
+            out.append(time.perf_counter() - t)
+            page.get_by_role("button", name="Start a new attempt").click()
+            page.wait_for_selector(".ck-summary", state="hidden", timeout=60_000)
+        return out
     finally:
         page.close()
 
@@ -128,27 +196,36 @@ def run(repeat: int = 3) -> list[dict]:
         from playwright.sync_api import sync_playwright
     except ImportError:
         return _skip("playwright is not installed")
+    from coachkit.cli import app_environment
+
     folder = Path(tempfile.mkdtemp(prefix="coachkit-bench-app-"))
-    env = dict(os.environ, COACHKIT_HOME=str(folder / "home"), MPLBACKEND="Agg",
+    env = dict(app_environment(), COACHKIT_HOME=str(folder / "home"), MPLBACKEND="Agg",
                COACHKIT_LIBRARY=str(folder / "library"))
     env.pop("COACHKIT_DB_URL", None)
     proc = None
+    times: dict[str, list[float]] = {name: [] for name in LESSONS}
     try:
         minutes, longest = _notebooks(folder)
         proc, url = _start_voila(folder, env)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             try:
-                _time_to_interactive(browser, f"{url}/voila/render/hello.ipynb", False)  # warm up
-                hello, lesson, long_lesson = [], [], []
+                _time_to_interactive(browser, f"{url}/voila/render/hello.ipynb")  # warm up
+                hello, long_lesson = [], []
                 turns = long_turns = 0
                 for _ in range(repeat):
-                    hello.append(_time_to_interactive(browser, f"{url}/voila/render/hello.ipynb", False)[0])
-                    took, turns = _time_to_interactive(browser, f"{url}/voila/render/{LESSON.name}", True)
-                    lesson.append(took)
+                    hello.append(_time_to_interactive(browser, f"{url}/voila/render/hello.ipynb")[0])
+                    for name, (ready, wait_turns) in LESSONS.items():
+                        took, n = _time_to_interactive(browser, f"{url}/voila/render/{name}.ipynb", ready, wait_turns)
+                        times[name].append(took)
+                        if name == LESSON.stem:
+                            turns = n
                     if longest:
-                        took, long_turns = _time_to_interactive(browser, f"{url}/voila/render/longest.ipynb", True)
+                        took, long_turns = _time_to_interactive(browser, f"{url}/voila/render/longest.ipynb",
+                                                                "button:has-text('Start rating')", True)
                         long_lesson.append(took)
+                pings = _round_trips(browser, f"{url}/voila/render/ping.ipynb", max(5, repeat))
+                compares = _compares(browser, f"{url}/voila/render/{LESSON.name}", repeat)
             finally:
                 browser.close()
     finally:
@@ -160,27 +237,34 @@ def run(repeat: int = 3) -> list[dict]:
                 proc.kill()
         shutil.rmtree(folder, ignore_errors=True)
     base = statistics.median(hello)
-    t = statistics.median(lesson)
-    rows = [
-        {
-            "benchmark": "app view: 03 rating lesson interactive",
+    rows = []
+    for name, spent in times.items():
+        t = statistics.median(spent)
+        extra = f"; {minutes:.0f}-min session, {turns} turns shown" if name == LESSON.stem else ""
+        rows.append({
+            "benchmark": f"app view: lesson {name[:2]} interactive",
             "baseline": "hello-world Voila notebook",
             "ratio": t / base,
             "goal": GOAL,
-            "detail": f"{t:.2f} s vs {base:.2f} s; {minutes:.0f}-min session, {turns} turns shown (median of {repeat})",
-        }
-    ]
+            "detail": f"{t:.2f} s vs {base:.2f} s{extra} (median of {repeat})",
+        })
     if long_lesson:
         tl = statistics.median(long_lesson)
-        rows.append(
-            {
-                "benchmark": "app view: rating a 45-minute session",
-                "baseline": "hello-world Voila notebook",
-                "ratio": tl / base,
-                "goal": GOAL,
-                "detail": f"{tl:.2f} s; {longest} turns written, {long_turns} shown after merging (median of {repeat})",
-            }
-        )
+        rows.append({
+            "benchmark": "app view: rating a 45-minute session",
+            "baseline": "hello-world Voila notebook",
+            "ratio": tl / base,
+            "goal": GOAL,
+            "detail": f"{tl:.2f} s; {longest} turns written, {long_turns} shown after merging (median of {repeat})",
+        })
+    ping, cmp_ = statistics.median(pings), statistics.median(compares)
+    rows.append({
+        "benchmark": "app view: Compare click to feedback shown",
+        "baseline": "hello-world button updating an HTML widget",
+        "ratio": cmp_ / ping,
+        "goal": COMPARE_GOAL,
+        "detail": f"{cmp_:.3f} s vs {ping:.3f} s (median of {len(compares)}; first Compare {compares[0]:.3f} s)",
+    })
     return rows
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .errors import CoachkitError
 
-__all__ = ["main"]
+__all__ = ["app_environment", "app_options", "main"]
 
 _DESCRIPTION = """\
 coachkit: learn to hear the ICF PCC Markers in real coaching conversations.
@@ -36,19 +36,46 @@ def _lessons_dir() -> Path:
     raise CoachkitError("cannot find the lessons (notebooks/00_start_here.ipynb); reinstall coachkit")
 
 
+def _as_root() -> bool:
+    """True when running as the root user (JupyterLab and Voila refuse root unless told it is meant)."""
+    import os
+
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def app_environment() -> dict[str, str]:
+    """The environment for the app view: the kit's own Voila template (no outside requests) is found first."""
+    import os
+
+    env = os.environ.copy()
+    share = str(Path(__file__).resolve().parent / "data")
+    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (share, env.get("JUPYTER_PATH", "")) if p)
+    return env
+
+
+def app_options() -> list[str]:
+    """Voila options every app view of the kit uses: the kit's template (nothing fetched from outside the
+    machine) and its start page listing every lesson."""
+    return ["--template=coachkit", "--VoilaConfiguration.classic_tree=True"]
+
+
 def _cmd_lab(args) -> int:
     lessons = _lessons_dir()
-    cmd = [sys.executable, "-m", "jupyterlab", f"--notebook-dir={lessons}", *args.extra]
+    cmd = [sys.executable, "-m", "jupyterlab", f"--notebook-dir={lessons}"]
     if args.start:
-        cmd.insert(3, "--LabApp.default_url=/lab/tree/00_start_here.ipynb")
-    return subprocess.call(cmd)
+        cmd.append("--LabApp.default_url=/lab/tree/00_start_here.ipynb")
+    # the kit sends nothing anywhere: no news feed, no update check
+    cmd += ["--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    if args.allow_root or (_as_root() and "--allow-root" not in args.extra):
+        cmd.append("--allow-root")
+    return subprocess.call([*cmd, *args.extra])
 
 
 def _cmd_app(args) -> int:
     lessons = _lessons_dir()
     target = str(lessons / args.lesson) if args.lesson else str(lessons)
-    cmd = [sys.executable, "-m", "voila", target, *(["--no-browser"] if args.no_browser else []), *args.extra]
-    return subprocess.call(cmd)
+    cmd = [sys.executable, "-m", "voila", target, *app_options(), *(["--no-browser"] if args.no_browser else [])]
+    return subprocess.call([*cmd, *args.extra], env=app_environment())
 
 
 def _cmd_validate(args) -> int:
@@ -109,6 +136,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("lab", help="open the lessons in JupyterLab (other options go to JupyterLab)")
     p.add_argument("--no-start", dest="start", action="store_false", help="do not open the start lesson")
+    p.add_argument("--allow-root", action="store_true", help="run as root (added by itself when you are root)")
     p.set_defaults(func=_cmd_lab)
 
     p = sub.add_parser("app", help="open the lessons as an app, with no code shown (other options go to Voila)")

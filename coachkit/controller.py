@@ -1,7 +1,8 @@
 """The rating controller: what a rating form captures goes through here into the store.
 
 Plain Python (no widgets), so lessons, tests and any other front end share one path: every change is
-saved at once, an unfinished sheet resumes where it was left, and evidence must be lines of the session.
+saved at once, the learner's latest attempt comes back as it was left (a compared one with its feedback),
+names match whatever their case, and evidence must be lines of the session.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Protocol
 from .errors import CoachkitError
 from .model import RatingSheet, Session, check_level
 
-__all__ = ["RatingController", "RatingInput"]
+__all__ = ["RatingController", "RatingInput", "remember_session", "remembered_session"]
 
 
 class RatingInput(Protocol):
@@ -50,18 +51,41 @@ class RatingController:
         self.sheet: RatingSheet | None = None
 
     def start(self, rater: str, new_attempt: bool = False) -> RatingSheet:
-        """Resume the rater's unfinished sheet for this session, or start a new attempt."""
+        """The rater's latest attempt at this session as it was left (finished or not; the name's case does
+        not matter), or a new attempt. A new, empty attempt is saved with its first mark."""
         rater = (rater or "").strip()
         if not rater:
             raise CoachkitError("type your name first, so your ratings are kept under it")
-        sheet = None
-        if self.store is not None and not new_attempt:
-            sheet = self.store.resume(rater, self.session.id)
+        sheet = None if new_attempt else self.latest(rater)
         if sheet is None:
             sheet = RatingSheet(session_id=self.session.id, rater=rater, group=self.group, rater_id=_installation_rater_id())
         self.sheet = sheet
-        self._save()
         return sheet
+
+    def latest(self, rater: str) -> RatingSheet | None:
+        """The rater's most recent sheet for this session (any letter case), or None."""
+        if self.store is None:
+            return None
+        found = self.store.resume(rater, self.session.id)
+        if found is not None:
+            return found
+        wanted = rater.strip().casefold()
+        mine = [s for s in self.store.sheets(session_id=self.session.id) if s.rater.strip().casefold() == wanted]
+        if not mine:
+            return None
+        open_ = [s for s in mine if not s.finished]
+        return max(open_ or mine, key=lambda s: (s.updated or "", s.created or ""))
+
+    @property
+    def compared(self) -> bool:
+        """True when the current attempt has been compared with the key (its feedback can be shown)."""
+        return bool(self.sheet is not None and self.sheet.finished and self.session.key is not None)
+
+    def comparison(self):
+        """The current (finished) attempt compared with the key, without changing anything."""
+        from .scoring import compare
+
+        return compare(self._need_sheet(), self.session)
 
     def _need_sheet(self) -> RatingSheet:
         if self.sheet is None:
@@ -97,6 +121,12 @@ class RatingController:
         sheet.level_call = check_level(level)
         self._save()
 
+    def call_competency(self, number: int, level: str | None) -> None:
+        """The learner's call of one competency's depth (3 to 8), saved at once."""
+        sheet = self._need_sheet()
+        sheet.call_competency(int(number), check_level(level))
+        self._save()
+
     def submit(self):
         """Finish the attempt, save it, and compare it with the answer key."""
         from .convenience import compare_and_record
@@ -110,6 +140,36 @@ class RatingController:
     def _save(self) -> None:
         if self.store is not None and self.sheet is not None:
             self.store.save(self.sheet)
+
+
+def remembered_session(choices: Iterable[str] = ()) -> str | None:
+    """The session the learner last opened, if it is one of ``choices`` (any, when none are given)."""
+    from .settings import home
+
+    try:
+        value = (home() / "last-session").read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    choices = list(choices)
+    if choices and value not in choices:
+        return None
+    return value or None
+
+
+def remember_session(session_id: str) -> None:
+    """Keep the session the learner is working on, so the kit reopens on it."""
+    import os
+    import uuid
+
+    from .settings import home
+
+    path = home() / "last-session"
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        tmp.write_text(str(session_id) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
 
 
 def _installation_rater_id() -> str:

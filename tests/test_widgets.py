@@ -177,3 +177,89 @@ def test_an_uploaded_transcript_is_read_and_its_metrics_shown():
                            "last_modified": datetime(2026, 11, 26, tzinfo=UTC)},)
     assert "my call.vtt" in panel.notes.value and "2 turns" in panel.notes.value
     assert panel.coach.value == "Sam" and "client talk share" in panel.metrics.table.value
+
+
+def _full_session():
+    """A tiny 'full' session whose key decides every marker and calls every competency."""
+    from coachkit.model import CompetencyCall
+
+    fw = ck.framework()
+    talk = tuple(Utterance(f"u{i}", "coach" if i % 2 else "client", "Sam" if i % 2 else "Maya", float(i), i + 0.5,
+                           f"line {i}") for i in range(1, 9))
+    decisions = {m.id: Decision(m.id in ("3.1", "4.1"), ("u1",) if m.id in ("3.1", "4.1") else (), f"note {m.id}")
+                 for m in fw.markers}
+    comps = {n: CompetencyCall("PCC" if n != 6 else "MCC", f"why {n}", ("u1",)) for n in range(3, 9)}
+    key = AnswerKey("PCC", "A demo.", 1, decisions, competencies=comps)
+    return Session("demo-full", "Demo full", "full", "PCC", (), "career", talk, key)
+
+
+def test_a_reload_reopens_the_attempt_as_left_with_its_competency_calls_and_any_letter_case(tmp_path):
+    store = ck.RatingStore(tmp_path / "r.sqlite3")
+    panel = RatingPanel(_full_session(), store=store, rater="Maya")
+    panel.form.toggles["3.1"].value = "evidenced"
+    panel.form.competency_toggles[6].value = "MCC"
+    panel.form.level.value = "PCC"
+    again = RatingPanel(_full_session(), store=store, rater="maya")  # a reload, the name typed in lower case
+    assert again.form.toggles["3.1"].value == "evidenced" and again.form.level.value == "PCC"
+    assert "Welcome back" in again.form.status.value and not again.form.toggles["4.1"].disabled
+    if not store.sheets()[0].competency_calls:
+        pytest.xfail("this store does not keep competency calls yet (its schema gains them with issue 15)")
+    assert again.form.competency_toggles[6].value == "MCC"
+
+
+def test_compare_asks_for_the_level_call_first_then_a_reload_shows_the_feedback_and_a_new_attempt(tmp_path):
+    store = ck.RatingStore(tmp_path / "r.sqlite3")
+    panel = RatingPanel(_full_session(), store=store, rater="Maya")
+    panel.form.toggles["3.1"].value = "evidenced"
+    panel.form.toggles["4.1"].value = "not"
+    panel.form.competency_toggles[6].value = "PCC"
+    panel.form.submit()
+    assert "level call" in panel.form.status.value and panel.feedback.layout.display == "none"
+    panel.form.level.value = "ACC"
+    panel.form.submit()
+    summary = panel.feedback.summary.value
+    assert "1 of the 2 markers you decided" in summary and "the assessor heard 4.1" in summary
+    assert "one level apart" in summary and "why 6" in summary  # the competency call and the assessor's reason
+    assert "<details" in summary and "kappa" in summary.split("<details")[1]  # statistics only in the details
+
+    reloaded = RatingPanel(_full_session(), store=store, rater="Maya")
+    assert reloaded.feedback.layout.display is None and "the assessor heard 4.1" in reloaded.feedback.summary.value
+    assert reloaded.form.new_attempt_button.layout.display is None and "ck-compared" in reloaded.form.body._dom_classes
+    reloaded.form.toggles["4.1"].value = "evidenced"  # a compared attempt is not changed
+    assert "Start a new attempt" in reloaded.form.status.value and store.sheets()[0].marks["4.1"].evidenced is False
+    assert reloaded.form.toggles["4.1"].value == "not"
+    reloaded.form.new_attempt_button.click()
+    assert reloaded.form.toggles["3.1"].value is None and reloaded.feedback.layout.display == "none"
+
+
+def test_picked_lines_clear_after_use_and_a_marker_button_reopens_its_evidence(tmp_path):
+    store = ck.RatingStore(tmp_path / "r.sqlite3")
+    panel = RatingPanel(_session(), store=store, rater="Ana")
+    panel.form.marker_buttons["4.1"].click()
+    panel.transcript.pick("u4")
+    panel.form.use_picked.click()
+    assert panel.transcript.selected == [] and panel.form.toggles["4.1"].value == "evidenced"
+    panel.form.marker_buttons["6.6"].click()
+    assert panel.form.evidence_text.value == ""
+    panel.form.marker_buttons["4.1"].click()
+    assert panel.form.evidence_text.value == "u4" and panel.transcript.learner_ids == ["u4"]
+    assert "✔ evidenced" in panel.form.summaries["4.1"].value  # the answer in words and a symbol, not colour only
+
+
+def test_feedback_lists_only_the_markers_the_excerpt_offered(tmp_path):
+    store = ck.RatingStore(tmp_path / "r.sqlite3")
+    s = _session(focus=("4.1",))
+    panel = RatingPanel(s, store=store, rater="Ana")
+    panel.form.toggles["4.1"].value = "evidenced"
+    panel.form.submit()
+    assert "6.6" not in panel.feedback.summary.value and "6.6" not in panel.feedback.outcomes.value
+
+
+def test_practise_next_buttons_open_the_excerpt_for_rating(tmp_path):
+    from coachkit.widgets import MyCalibration
+
+    store = ck.RatingStore(tmp_path / "r.sqlite3")
+    cal = MyCalibration(store=store, rater="Ana")
+    cal.practise("trust-support-builds")
+    panel = cal.dashboard.practice_area.children[0]
+    assert isinstance(panel, RatingPanel) and panel.session.id == "trust-support-builds"

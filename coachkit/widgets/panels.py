@@ -6,6 +6,8 @@ to the store; the views only display and hand on what the learner does.
 
 from __future__ import annotations
 
+import re
+
 import ipywidgets as w
 
 from ..errors import CoachkitError
@@ -36,6 +38,18 @@ def _session(session):
     return session
 
 
+def _scenario_sessions(scenario, sessions):
+    """One scenario's full sessions, ordered below, ACC, PCC, MCC (the core's choice where it offers one)."""
+    try:
+        from ..library import scenario_sessions
+    except ImportError:  # an older core: the same order from model.LEVEL_ORDER
+        from ..model import LEVEL_ORDER
+
+        found = [s for s in sessions if s.meta.get("scenario") == scenario and s.kind == "full"]
+        return sorted(found, key=lambda s: LEVEL_ORDER.index(s.level) if s.level in LEVEL_ORDER else 99)
+    return list(scenario_sessions(scenario))
+
+
 def _error_box(exc: Exception) -> w.HTML:
     return w.HTML(f"<p style='color:#b00020'><b>Cannot show this:</b> {esc(exc)}</p>")
 
@@ -43,7 +57,9 @@ def _error_box(exc: Exception) -> w.HTML:
 class RatingPanel(w.VBox):
     """Read a session, rate it with evidence, compare with the assessor's key, see where you differ.
 
-    Every change is saved at once; an unfinished attempt resumes where it was left.
+    Every change is saved at once. When the kit knows the learner's name, their latest attempt comes back
+    as they left it (every mark, line, note and call); a compared attempt comes back with its feedback and a
+    "Start a new attempt" button.
     """
 
     def __init__(self, session, store=None, focus_only: bool | None = None, recording=None, rater: str | None = None):
@@ -54,15 +70,21 @@ class RatingPanel(w.VBox):
         self.store = _store(store)
         self.controller = RatingController(self.session, self.store)
         focus = self.session.focus if (focus_only or (focus_only is None and self.session.kind == "excerpt")) else None
+        self.markers = tuple(focus) if focus else None
         self.transcript = TranscriptView(self.session, recording=recording, height="72vh")
-        self.form = RatingForm(markers=focus or None, name=rater if rater is not None else remembered_name(),
-                               picked=lambda: list(self.transcript.selected),
-                               marker_height="none" if focus else "44vh")
+        name = rater if rater is not None else remembered_name()
+        self.form = RatingForm(markers=focus or None, name=name, picked=lambda: list(self.transcript.selected),
+                               clear_picked=self.transcript.clear, marker_height="none" if focus else "44vh",
+                               ask_level=self.session.kind == "full" and self.session.key is not None)
         self.feedback = FeedbackView()
         self.form.on_start(self._start)
         self.form.on_change(self.controller.mark)
+        self.form.on_change(lambda *_: self._remember())
         self.form.on_level(self.controller.set_level)
+        self.form.on_competency(self.controller.call_competency)
         self.form.on_submit(self._submit)
+        self.form.on_select(self._show_mine)
+        self.form.new_attempt_button.on_click(lambda _: self.new_attempt())
         self.feedback.on_focus(self._focus)
         if self.session.key is None:
             self.form.submit_button.description = "Finish my self-rating"
@@ -71,32 +93,76 @@ class RatingPanel(w.VBox):
         self.form.layout = w.Layout(width="48%", padding="0 0 0 10px")
         side_by_side = w.HBox([self.transcript, self.form], layout=w.Layout(width="100%", align_items="flex-start"))
         super().__init__([header, side_by_side, self.feedback])
+        if name and name.strip():
+            self.form.start(name)  # the kit knows the learner: reopen their attempt as they left it
 
     def _header(self) -> str:
         s = self.session
         mins = f" · {s.minutes:.0f} minutes" if s.minutes and s.minutes >= 10 else (f" · {s.minutes:.1f} minutes" if s.minutes else "")
         focus = f" · listen for {', '.join(s.focus)}" if s.focus else ""
         desc = f"<p style='max-width:60em'>{esc(s.description)}</p>" if s.description else ""
-        return (f"<h3 style='margin-bottom:2px'>{esc(s.title)}</h3><div style='color:#555'>{esc(s.kind)}{esc(mins)}"
+        return (f"<h3 style='margin-bottom:2px'>{esc(neutral_title(s))}</h3><div style='color:#555'>{esc(s.kind)}{esc(mins)}"
                 f"{esc(focus)}</div>{desc}<p style='color:#555'>Click lines in the transcript to pick them, then "
-                f"press <i>use the picked lines</i> for the marker you are rating.</p>")
+                f"press <i>use the picked lines</i> for the marker you are rating. Click a marker's number to "
+                f"see and change its lines and note.</p>")
 
     def _start(self, name: str) -> None:
         from ..settings import remember_name
 
         sheet = self.controller.start(name)
         remember_name(name)
-        if sheet.marks or sheet.level_call:
+        _warm_scoring()
+        if sheet.marks or sheet.level_call or sheet.competency_calls:
             self.form.show(sheet)
-            self.form.say(f"Welcome back, {name}: your unfinished attempt is here as you left it.")
+            if self.controller.compared:
+                self._show_feedback()
+                self.form.show_compared(True)
+                self.form.say(f"Welcome back, {name}: this attempt was compared with the assessor; your feedback "
+                              "is below. Press “Start a new attempt” to rate it again from scratch.")
+            else:
+                self.form.say(f"Welcome back, {name}: your unfinished attempt is here as you left it.")
+
+    def _remember(self) -> None:
+        from ..controller import remember_session
+
+        if not getattr(self, "_remembered", False):
+            remember_session(self.session.id)
+            self._remembered = True
+
+    def new_attempt(self) -> None:
+        """A fresh sheet for this session; the compared one stays in the learner's history."""
+        name = self.controller.sheet.rater if self.controller.sheet else self.form.name.value
+        self.controller.start(name, new_attempt=True)
+        self.form.show(self.controller.sheet)
+        self.form.show_compared(False)
+        self.feedback.hide()
+        self.transcript.show_evidence()
+        self.form.say("A new attempt: your earlier one is kept in your calibration.")
+
+    def _competencies(self):
+        from .feedback import competency_rows
+
+        if self.session.kind != "full":
+            return []
+        return competency_rows(self.feedback.comparison, self.controller.sheet, self.session)
+
+    def _show_feedback(self, comparison=None) -> None:
+        comparison = comparison or self.controller.comparison()
+        self.feedback.comparison = comparison
+        self.feedback.show(comparison, self.markers, self._competencies())
 
     def _submit(self) -> None:
         if self.session.key is None:
             self.controller.sheet.finished = True
             self.controller._save()
             return
-        comparison = self.controller.submit()
-        self.feedback.show(comparison)
+        self._show_feedback(self.controller.submit())
+        self.form.show_compared(True)
+
+    def _show_mine(self, marker_id: str) -> None:
+        mark = self.controller.sheet.marks.get(marker_id) if self.controller.sheet else None
+        if mark and mark.evidence:
+            self.transcript.show_evidence(learner=mark.evidence)
 
     def _focus(self, marker_id: str) -> None:
         key = self.session.key
@@ -106,19 +172,70 @@ class RatingPanel(w.VBox):
         self.transcript.show_evidence(learner=mark.evidence if mark else (), assessor=assessor)
 
 
+_LEVEL_IN_TITLE = re.compile(r"\s*\((?:ACC|PCC|MCC|below)\)\s*$", re.IGNORECASE)
+
+
+def neutral_title(session) -> str:
+    """A session's title with any level in brackets taken off (the level is the learner's call); sessions
+    that then share a title are told apart by a letter that says nothing about their level.
+
+    >>> from coachkit.model import Session
+    >>> neutral_title(Session("x", "Priya weighs a move (PCC)", "full", "PCC", (), "", ()))
+    'Priya weighs a move (version 1)'
+    """
+    title = _LEVEL_IN_TITLE.sub("", session.title)
+    if title == session.title:
+        return title
+    import hashlib
+
+    return f"{title} (version {int(hashlib.sha1(session.id.encode()).hexdigest(), 16) % 9 + 1})"
+
+
+def _warm_scoring() -> None:
+    """Load the scoring module and pandas in the background while the learner rates, so the first press of
+    Compare does not wait for them (pandas is a heavy optional import)."""
+    import sys
+    import threading
+
+    if "pandas" not in sys.modules:
+        threading.Thread(target=lambda: __import__("coachkit.scoring") and __import__("pandas"), daemon=True,
+                         name="coachkit-warm-scoring").start()
+
+
+def _neutral_label(s) -> str:
+    """A session's name in a list: its title and kind, never its level (that is the learner's call)."""
+    return f"{neutral_title(s)} (excerpt)" if s.kind == "excerpt" else neutral_title(s)
+
+
 class SessionPicker(w.VBox):
-    """Choose a session from the library (filtered by kind, level or a list of ids), then rate it."""
+    """Choose a session from the library (filtered by kind or a list of ids), then rate it.
+
+    The list shows titles only, in a neutral (alphabetical) order, so it never gives a level away; it opens
+    on the session the learner last worked on."""
 
     def __init__(self, ids=None, kind=None, store=None, title="Choose a session", first: str | None = None):
+        from ..controller import remembered_session
+
         self.store = store
-        options = [(f"{s.title} ({s.level}, {s.kind})", s.id) for s in library_sessions(ids, kind)]
-        start = first if first in [v for _, v in options] else (options[0][1] if options else None)
+        found = library_sessions(ids, kind)
+        if ids is None:
+            found = sorted(found, key=lambda s: (neutral_title(s).casefold(), s.id))
+        options = [(_neutral_label(s), s.id) for s in found]
+        values = [v for _, v in options]
+        start = remembered_session(values) or (first if first in values else (values[0] if values else None))
         self.choice = w.Dropdown(options=options, value=start, description="Session", layout=w.Layout(width="640px"))
         self.area = w.VBox()
-        self.choice.observe(lambda ch: self.show_session(ch["new"]), "value")
+        self.choice.observe(lambda ch: self.choose(ch["new"]), "value")
         super().__init__([w.HTML(f"<b>{esc(title)}</b>"), self.choice, self.area])
         if start:
             self.show_session(start)
+
+    def choose(self, session_id: str) -> None:
+        """What choosing a session in the list does: open it, and reopen on it next time."""
+        from ..controller import remember_session
+
+        remember_session(session_id)
+        self.show_session(session_id)
 
     def show_session(self, session_id: str) -> None:
         try:
@@ -151,9 +268,7 @@ class LevelsSideBySide(w.VBox):
             super().__init__([w.HTML("<p>No scenario coached at several levels is in the library.</p>")])
             return
         scenario = scenario or scenarios[0]
-        order = {"ACC": 0, "PCC": 1, "MCC": 2, "below": -1}
-        trio = sorted([s for s in sessions if s.meta.get("scenario") == scenario and s.kind == "full"],
-                      key=lambda s: order[s.level])
+        trio = _scenario_sessions(scenario, sessions)
         self.sessions = trio
         fw = framework()
         rows = []
@@ -195,20 +310,28 @@ class LevelsSideBySide(w.VBox):
 
 
 class MyCalibration(w.VBox):
-    """The learner's calibration from everything they have compared, with a name box and a refresh."""
+    """The learner's calibration from everything they have compared (their name in any letter case), with a
+    name box and a refresh; a practise-next suggestion opens its excerpt for rating right here."""
 
     def __init__(self, store=None, rater: str | None = None):
         from ..settings import remembered_name
 
         self.store = _store(store)
         self.name = w.Text(value=rater if rater is not None else remembered_name(), description="Your name")
-        self.refresh_button = w.Button(description="Show my calibration", button_style="primary")
+        self.refresh_button = w.Button(description="Show my calibration", button_style="primary",
+                                       layout=w.Layout(width="auto", min_width="180px"))
         self.refresh_button.on_click(lambda _: self.refresh())
         self.dashboard = CalibrationDashboard()
+        self.dashboard.on_open(self.practise)
         self.status = w.HTML()
         super().__init__([w.HBox([self.name, self.refresh_button]), self.status, self.dashboard])
         if self.name.value:
             self.refresh()
+
+    def finished_sheets(self, name: str) -> list:
+        """Every finished attempt under this name, whatever its letter case ("maya" finds Maya's)."""
+        wanted = name.strip().casefold()
+        return [s for s in self.store.sheets() if s.finished and s.rater.strip().casefold() == wanted]
 
     def refresh(self) -> None:
         from ..convenience import calibration
@@ -217,12 +340,20 @@ class MyCalibration(w.VBox):
         if not name:
             self.status.value = "<p>Type the name you rate under.</p>"
             return
-        sheets = [s for s in self.store.sheets(rater=name) if s.finished]
+        sheets = self.finished_sheets(name)
         self.status.value = f"<p>{len(sheets)} finished attempt(s) by {esc(name)} in your ratings store.</p>"
         try:
             self.dashboard.show(calibration(sheets))
         except CoachkitError as exc:
             self.status.value += f"<p style='color:#b00020'>{esc(exc)}</p>"
+
+    def practise(self, session_id: str) -> None:
+        """Open a practise-next excerpt for rating below the suggestions."""
+        try:
+            panel = RatingPanel(session_id, store=self.store, rater=self.name.value.strip())
+            self.dashboard.practice_area.children = [panel]
+        except CoachkitError as exc:
+            self.dashboard.practice_area.children = [_error_box(exc)]
 
 
 class StartHere(w.VBox):
@@ -231,13 +362,13 @@ class StartHere(w.VBox):
     def __init__(self, store=None):
         store = _store(store)
         rows = [
-            {"title": s.title, "kind": s.kind, "level": s.level or "",
+            {"title": neutral_title(s), "kind": s.kind,
              "minutes": f"{s.minutes:.0f}" if s.minutes and s.minutes >= 10 else (f"{s.minutes:.1f}" if s.minutes else ""),
              "about": ", ".join(s.focus) if s.focus else s.topic}
-            for s in library_sessions()
+            for s in sorted(library_sessions(), key=lambda s: (s.kind != "full", neutral_title(s).casefold()))
         ]
         where = esc(getattr(store, "location", "your ratings store"))
-        columns = [("title", "session"), ("kind", "kind"), ("level", "level"), ("minutes", "minutes"),
+        columns = [("title", "session"), ("kind", "kind"), ("minutes", "minutes"),
                    ("about", "topic, or the markers an excerpt focuses on")]
         super().__init__([
             w.HTML(f"<p>Your ratings are saved the moment you make them, in <code>{where}</code>. "

@@ -105,11 +105,48 @@ def _servers(command):
         s.stop()
 
 
+def app_env(env=None) -> dict:
+    """The environment ``coachkit app`` gives Voila (its own template is found first), over ``env``."""
+    from coachkit.cli import app_environment
+
+    base = app_environment()
+    if env:
+        extra = {k: v for k, v in env.items() if k != "JUPYTER_PATH"}
+        base.update(extra)
+    return base
+
+
 @pytest.fixture
 def voila_server():
-    """Start Voila on a folder: ``voila_server(folder, env)`` -> Server (stopped at the end)."""
-    yield from _servers(lambda folder: ([sys.executable, "-m", "voila", str(folder), "--no-browser", "--port={port}",
-                                         "--Voila.ip=127.0.0.1"], "/"))
+    """Start Voila on a folder as ``coachkit app`` does: ``voila_server(folder, env)`` -> Server."""
+    from coachkit.cli import app_options
+
+    def command(folder):
+        return [sys.executable, "-m", "voila", str(folder), "--no-browser", "--port={port}", "--Voila.ip=127.0.0.1",
+                *app_options()], "/"
+
+    gen = _servers(command)
+    start = next(gen)
+    yield lambda folder, env=None: start(folder, app_env(env))
+    next(gen, None)
+
+
+#: Everything a page may ask for stays on this machine.
+LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
+
+
+def watch_requests(page) -> list[str]:
+    """Collect every request the page makes that would leave 127.0.0.1 (the test then asserts none)."""
+    outside: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith(LOCAL) else outside.append(r.url))
+    return outside
+
+
+def cut_off_labels(page) -> list[str]:
+    """The visible buttons and toggle buttons whose text does not fit (shown cut off, e.g. "evidenc...")."""
+    return page.evaluate("""() => [...document.querySelectorAll('button, .widget-toggle-button, .widget-label')]
+        .filter(b => b.offsetParent !== null && b.scrollWidth > b.clientWidth + 1)
+        .map(b => b.textContent.trim()).filter(t => t.length > 0)""")
 
 
 @pytest.fixture
@@ -129,3 +166,11 @@ def shot():
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
     return take
+
+
+@pytest.fixture
+def page_checks():
+    """``page_checks.watch_requests(page)`` and ``page_checks.cut_off_labels(page)`` for the tests."""
+    import types
+
+    return types.SimpleNamespace(watch_requests=watch_requests, cut_off_labels=cut_off_labels)
