@@ -1,5 +1,6 @@
 """The kit's widgets: thin views over the core. Only this package imports ipywidgets."""
 
+from .check import CheckNextStep, CheckView, GroupCheckResults
 from .feedback import CalibrationDashboard, FeedbackView, MetricsPanel
 from .group import ExportMyRatings, GroupDashboard, LiveCall
 from .keyeditor import KeyEditor
@@ -20,8 +21,11 @@ from .transcript import TranscriptView
 __all__ = [
     "BringYourOwn",
     "CalibrationDashboard",
+    "CheckNextStep",
+    "CheckView",
     "ExportMyRatings",
     "FeedbackView",
+    "GroupCheckResults",
     "GroupDashboard",
     "KeyEditor",
     "LevelsSideBySide",

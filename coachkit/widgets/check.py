@@ -1,0 +1,464 @@
+"""The calibration check's views (lesson 09), the retake-or-recheck line (lesson 05) and the group's check
+results (lesson 07). Thin views over :class:`coachkit.check_controller.CheckController`.
+
+During the check nothing is compared with a key: the learner answers, moves on, and sees the result only
+when the check is finished. The result never shows a key (the form stays usable): the verdict, the lean
+profile, the markers that decided it, each with a practice excerpt that opens for rating here, the next step
+with its date, and the dated HTML record as a real browser download.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping
+
+import ipywidgets as w
+
+from ..check import NOT_ICF, group_check_summary
+from ..check_controller import CheckController, check_history
+from ..errors import CoachkitError
+from ..framework import framework
+from ..model import LEVEL_ORDER
+from ..render import esc
+from ..scoring import offered_markers
+
+__all__ = ["CheckView", "CheckNextStep", "GroupCheckResults", "download_link"]
+
+_ANSWERS = (("Heard", "heard"), ("Not heard", "not heard"), ("Unsure", "unsure"))
+_VALUE = {"heard": True, "not heard": False, "unsure": None}
+_LEVELS = [("(choose)", None)] + [(lvl, lvl) for lvl in LEVEL_ORDER]
+_AUTO = w.Layout(width="auto", min_width="max-content")
+
+
+def _store(store):
+    if store is not None:
+        return store
+    from ..store import RatingStore
+
+    return RatingStore()
+
+
+def _forms(form, sessions, forms) -> dict:
+    if forms is not None:
+        return {str(k): tuple(v) for k, v in dict(forms).items()}
+    if sessions is not None:
+        return {form or "A": tuple(sessions)}
+    from ..library import check_forms
+
+    return dict(check_forms())
+
+
+def download_link(html_text: str, filename: str, label: str = "Download my check record (HTML)") -> str:
+    """An HTML link that saves ``html_text`` as ``filename`` in the browser (app view and JupyterLab alike)."""
+    data = base64.b64encode(html_text.encode("utf-8")).decode("ascii")
+    return (
+        f"<a class='ck-download' download='{esc(filename)}' href='data:text/html;base64,{data}' "
+        "style='display:inline-block;padding:6px 14px;background:#1565c0;color:#fff;border-radius:4px;"
+        f"text-decoration:none;font-weight:600'>&#x2B07; {esc(label)}</a>"
+    )
+
+
+def _error(exc) -> str:
+    return f"<p style='color:#b00020'>{esc(exc)}</p>"
+
+
+class CheckView(w.VBox):
+    """The check: type your name, choose a form, start (or resume where you stopped).
+
+    ``forms`` maps a form letter to its sessions (default: the library's reserved forms); ``sessions`` with
+    ``form`` gives one form directly; ``practice``: the excerpts deciding markers point to (default: the
+    library's); ``rule``: the pass rule (default: the kit's).
+    """
+
+    def __init__(self, form: str | None = None, store=None, sessions=None, *, forms: Mapping | None = None,
+                 practice=None, rule=None, rater: str | None = None):
+        from ..settings import remembered_name
+
+        self.store = _store(store)
+        self.rule = rule
+        self.practice = practice
+        try:
+            self.forms = _forms(form, sessions, forms)
+        except CoachkitError as exc:
+            self.forms = {}
+            self._problem = str(exc)
+        else:
+            self._problem = ""
+        self.controller: CheckController | None = None
+        letters = sorted(self.forms)
+        self.name = w.Text(value=rater if rater is not None else remembered_name(), description="Your name",
+                           layout=w.Layout(width="320px"))
+        self.form_choice = w.Dropdown(options=[(f"Form {f}", f) for f in letters] or [("no form", None)],
+                                      value=(form if form in letters else (letters[0] if letters else None)),
+                                      description="Form")
+        self.start_button = w.Button(description="Start or resume the check", button_style="primary", layout=_AUTO)
+        self.start_button.on_click(lambda _: self.start())
+        self.status = w.HTML()
+        self.progress_line = w.HTML()
+        self.transcript = w.HTML()
+        self.questions = w.VBox()
+        self.next_button = w.Button(description="Next", button_style="primary", layout=_AUTO)
+        self.next_button.on_click(lambda _: self.next())
+        self.work = w.VBox([self.progress_line, self.transcript, self.questions, self.next_button],
+                           layout=w.Layout(display="none"))
+        self.result_box = w.HTML()
+        self.practise_buttons = w.VBox()
+        self.practice_area = w.VBox()
+        self.after = w.VBox([self.result_box, self.practise_buttons, self.practice_area])
+        self._toggles: dict[str, w.ToggleButtons] = {}
+        self._busy = False
+        super().__init__([
+            w.HTML(f"<p><b>{esc(NOT_ICF)}</b> No feedback is shown until you finish.</p>"),
+            w.HBox([self.name, self.form_choice, self.start_button], layout=w.Layout(flex_flow="row wrap")),
+            self.status, self.work, self.after,
+        ])
+        if self._problem:
+            self.status.value = _error(self._problem)
+        elif not letters:
+            self.status.value = "<p>There is no check form in this library yet.</p>"
+        elif self.name.value.strip():
+            self._resume_open()
+
+    # ------------------------------------------------------------------------------------ starting
+
+    def _controller(self, letter: str) -> CheckController:
+        return CheckController(letter, self.store, sessions=self.forms[letter], rule=self.rule,
+                               practice=self.practice, forms=tuple(self.forms))
+
+    def _resume_open(self) -> None:
+        """After a reload: reopen the learner's unfinished attempt, if there is one."""
+        name = self.name.value.strip()
+        try:
+            mine = [a for a in self.store.check_attempts() if a.rater.strip().casefold() == name.casefold()
+                    and a.stage != "done" and a.form in self.forms]
+        except CoachkitError:
+            return
+        if mine:
+            latest = max(mine, key=lambda a: (a.updated, a.started))
+            self.form_choice.value = latest.form
+            self.start()
+
+    def start(self) -> None:
+        """Start the chosen form, or resume it where it stopped; a finished form shows its result."""
+        from ..settings import remember_name
+
+        name = self.name.value.strip()
+        letter = self.form_choice.value
+        self.result_box.value = ""
+        self.practise_buttons.children = ()
+        self.practice_area.children = ()
+        if not name:
+            self.status.value = _error("Type your name first, so your check is kept under it.")
+            return
+        if letter is None:
+            return
+        ctl = self._controller(letter)
+        try:
+            if ctl.finished_attempt(name) is not None:
+                ctl.attempt = ctl.finished_attempt(name)
+                ctl._load_sheets()
+                self.controller = ctl
+                self.status.value = (f"<p>You have taken form {esc(letter)}: each form is taken once. "
+                                     "Here is your result.</p>")
+                self.work.layout.display = "none"
+                self.show_result()
+                return
+            resumed = bool(ctl._mine(name))
+            ctl.begin(name)
+        except CoachkitError as exc:
+            self.status.value = _error(exc)
+            return
+        remember_name(name)
+        self.controller = ctl
+        self.status.value = ("<p>Welcome back: you are where you stopped.</p>" if resumed else
+                             f"<p>Form {esc(letter)} started. Take your time; your answers are saved as you go.</p>")
+        self.work.layout.display = ""
+        self.show_current()
+
+    # ------------------------------------------------------------------------------- one session
+
+    def show_current(self) -> None:
+        """Show the session being rated: its transcript and its questions, with the answers kept so far."""
+        ctl = self.controller
+        session = ctl.current()
+        self.progress_line.value = f"<p style='font-size:1.1em'><b>{esc(ctl.progress_text())}</b></p>"
+        if session is None:
+            self.transcript.value = ""
+            self.questions.children = ()
+            self.next_button.description = "Finish and see my result"
+            return
+        lines = "".join(
+            f"<p style='margin:2px 0'><b>{esc(u.speaker or u.role)}:</b> {esc(u.text)}</p>" for u in session.utterances
+        )
+        self.transcript.value = (
+            "<div style='max-height:340px;overflow-y:auto;border:1px solid #ccc;padding:6px 10px;background:#fafafa'>"
+            f"{lines}</div>"
+        )
+        sheet = ctl.sheets.get(session.id)
+        marks = sheet.marks if sheet is not None else {}
+        fw = framework()
+        self._toggles = {}
+        rows = []
+        ask = ("Which of these markers does this moment show?" if session.kind == "excerpt" else
+               "Every marker: was it heard in this session?")
+        rows.append(w.HTML(f"<p><b>{esc(ask)}</b> Unsure counts as not agreeing with the assessor.</p>"))
+        for m in offered_markers(session):
+            marker = fw.marker(m)
+            toggle = w.ToggleButtons(options=list(_ANSWERS), value=None, style={"button_width": "auto"})
+            if m in marks:
+                toggle.value = {True: "heard", False: "not heard", None: "unsure"}[marks[m].evidenced]
+            toggle.observe(lambda ch, m=m: self._answer(m, ch["new"]), "value")
+            self._toggles[m] = toggle
+            rows.append(w.VBox([w.HTML(f"<b>{esc(m)}</b> {esc(marker.title)}"), toggle],
+                               layout=w.Layout(margin="0 0 6px 0")))
+        if session.kind == "full":
+            level = w.Dropdown(options=_LEVELS, value=sheet.level_call if sheet is not None else None,
+                               description="Level call", style={"description_width": "initial"})
+            level.observe(lambda ch: self._call(lambda: self.controller.set_level(ch["new"])), "value")
+            rows.append(w.HTML("<p><b>Your level call for the whole session</b> and <b>the depth of each "
+                               "competency</b>:</p>"))
+            rows.append(level)
+            calls = sheet.competency_calls if sheet is not None else {}
+            for c in fw.competencies:
+                if not 3 <= c.number <= 8:
+                    continue
+                dd = w.Dropdown(options=_LEVELS, value=calls.get(c.number), description=f"{c.number}. {c.name}",
+                                style={"description_width": "initial"}, layout=w.Layout(width="auto"))
+                dd.observe(lambda ch, n=c.number: self._call(lambda: self.controller.call_competency(n, ch["new"])),
+                           "value")
+                rows.append(dd)
+        self.questions.children = rows
+        last = ctl.index == len(ctl.attempt.draw) - 1
+        self.next_button.description = "Finish and see my result" if last else "Save and go to the next one"
+
+    def _answer(self, marker_id: str, label) -> None:
+        if label is None:
+            return
+        self._call(lambda: self.controller.mark(marker_id, _VALUE[label]))
+
+    def _call(self, fn) -> None:
+        try:
+            fn()
+        except CoachkitError as exc:
+            self.status.value = _error(exc)
+
+    def answer(self, marker_id: str, label: str) -> None:
+        """Answer one marker of the current session ("heard", "not heard" or "unsure"), as a click would."""
+        self._toggles[marker_id].value = label
+
+    def next(self) -> None:
+        """Move on (what is left open counts as disagreement); after the last one, finish and show the result."""
+        ctl = self.controller
+        if ctl is None:
+            return
+        try:
+            if ctl.current() is None:
+                self.finish()
+                return
+            open_ = ctl.unanswered()
+            last = ctl.index == len(ctl.attempt.draw) - 1
+            ctl.next()
+        except CoachkitError as exc:
+            self.status.value = _error(exc)
+            return
+        self.status.value = (f"<p>Saved. {open_} marker(s) were left open there: they count as not agreeing.</p>"
+                             if open_ else "<p>Saved.</p>")
+        if last:
+            self.finish()
+        else:
+            self.show_current()
+
+    def finish(self) -> None:
+        """Close the attempt and show the result."""
+        try:
+            self.controller.finish()
+        except CoachkitError as exc:
+            self.status.value = _error(exc)
+            return
+        self.work.layout.display = "none"
+        self.status.value = "<p>Your check is finished.</p>"
+        self.show_result()
+
+    # ------------------------------------------------------------------------------------ the result
+
+    def show_result(self) -> None:
+        """The verdict, the profile, the deciding markers (each with an excerpt to practise), the next step and
+        the record's download. Never a key."""
+        ctl = self.controller
+        try:
+            result = ctl.result()
+            step = ctl.next_step()
+            record = download_link(ctl.record_html(), ctl.record_name())
+        except CoachkitError as exc:
+            self.result_box.value = _error(exc)
+            return
+        self.result_box.value = result_html(result, step.text) + f"<p>{record}</p>"
+        buttons = []
+        if result.deciding:
+            buttons.append(w.HTML("<p><b>Practise the markers that decided it</b> (opens a practice excerpt "
+                                  "here; the check's own sessions stay closed):</p>"))
+        for row in result.deciding[:12]:
+            if not row["practise"]:
+                continue
+            b = w.Button(description=f"Practise {row['marker']}", layout=_AUTO,
+                         tooltip=f"Open a practice excerpt for marker {row['marker']}")
+            b.on_click(lambda _, sid=row["practise"]: self.practise(sid))
+            buttons.append(b)
+        self.practise_buttons.children = buttons
+
+    def practise(self, session_id: str) -> None:
+        """Open a practice excerpt for rating below the result."""
+        from .panels import RatingPanel
+
+        session = None
+        for s in self.practice or ():
+            if s.id == session_id:
+                session = s
+        try:
+            if session is None:
+                from ..library import load_session
+
+                session = load_session(session_id)
+            self.practice_area.children = [RatingPanel(session, store=self.store, rater=self.name.value.strip())]
+        except CoachkitError as exc:
+            self.practice_area.children = [w.HTML(_error(exc))]
+
+
+def result_html(result, next_text: str) -> str:
+    """The result in plain words: verdict, the four figures against their bars, leans, markers that decided it."""
+    names = {
+        "A": "markers and level calls agreeing with the assessor",
+        "K": "agreement on the full sessions beyond chance (kappa)",
+        "C": "competency calls exactly as the assessor's",
+        "W": "competency calls close to the assessor's (weighted kappa)",
+    }
+    verdict = ("<span style='color:#1b5e20'>&#10003; Passed</span>" if result.passed else
+               "<span style='color:#8a4b00'>&#9675; Not passed yet</span>")
+    rows = "".join(
+        f"<tr><td style='padding:2px 8px'>{esc(names[k])}</td>"
+        f"<td style='padding:2px 8px'>{_pct(result.values[k], k)}</td>"
+        f"<td style='padding:2px 8px'>needs {_pct(result.thresholds[k], k)}</td>"
+        f"<td style='padding:2px 8px'>{'&#10003; met' if result.passes[k] else '&#10007; not met'}</td></tr>"
+        for k in ("A", "K", "C", "W")
+    )
+    leans = [r for r in result.profile.to_dict("records") if r["sentence"] != "no clear lean"]
+    lean_html = ("".join(f"<li>{esc(r['sentence'])}</li>" for r in leans) if leans else
+                 "<li>No clear lean towards lenient or harsh in any competency.</li>")
+    deciding = ", ".join(
+        f"{esc(r['marker'])} ({'; '.join(f'{r[k]} {k}' for k in ('over', 'under', 'unsure') if r[k])})"
+        for r in result.deciding
+    ) or "none"
+    imported = "<p><b>Imported result: not vouched for.</b></p>" if result.imported else ""
+    return (
+        f"<h3 style='margin:4px 0'>Form {esc(result.form)}: {verdict}</h3>{imported}"
+        f"<table style='border-collapse:collapse'>{rows}</table>"
+        f"<p><b>Lenient or harsh:</b></p><ul>{lean_html}</ul>"
+        f"<p><b>Markers that decided it</b> (over = you heard it, the assessor did not; under = the other way): "
+        f"{deciding}</p>"
+        f"<p><b>Next:</b> {esc(next_text)}</p>"
+        f"<p style='color:#555'>{esc(NOT_ICF)}</p>"
+    )
+
+
+def _pct(x: float, k: str) -> str:
+    if x != x:
+        return "n/a"
+    return f"{x:.0%}" if k in ("A", "C") else f"{x:.2f}"
+
+
+class CheckNextStep(w.VBox):
+    """Lesson 05's line: the learner's check results so far and the retake or recheck with its date."""
+
+    def __init__(self, store=None, rater: str | None = None, forms: Mapping | None = None, rule=None):
+        from ..settings import remembered_name
+
+        self.store = _store(store)
+        self.rule = rule
+        self._forms = forms
+        self.name = w.Text(value=rater if rater is not None else remembered_name(), description="Your name")
+        self.button = w.Button(description="Show my check and next step", layout=_AUTO)
+        self.button.on_click(lambda _: self.refresh())
+        self.out = w.HTML()
+        super().__init__([w.HBox([self.name, self.button], layout=w.Layout(flex_flow="row wrap")), self.out])
+        if self.name.value.strip():
+            self.refresh()
+
+    def refresh(self) -> None:
+        from ..check import next_check
+
+        name = self.name.value.strip()
+        if not name:
+            self.out.value = "<p>Type the name you rate under.</p>"
+            return
+        try:
+            forms = _forms(None, None, self._forms)
+            history = check_history(self.store, name, (lambda f: forms[f]) if self._forms is not None else None,
+                                    rule=self.rule)
+            step = next_check(history, forms, rule=self.rule)
+        except CoachkitError as exc:
+            self.out.value = _error(exc)
+            return
+        done = "".join(
+            f"<li>Form {esc(a.form)}, {esc(a.updated[:10])}: {'passed' if r.passed else 'not passed yet'}</li>"
+            for a, r in history
+        )
+        taken = f"<ul>{done}</ul>" if done else "<p>You have not taken a calibration check yet (lesson 09).</p>"
+        self.out.value = f"<p><b>Calibration check</b></p>{taken}<p><b>Next:</b> {esc(step.text)}</p>"
+
+
+class GroupCheckResults(w.VBox):
+    """The facilitator's view of the group's check results: pass or not, and the lean profile; anonymous
+    unless *show names* is ticked (as in the group dashboard)."""
+
+    def __init__(self, store=None, *, forms: Mapping | None = None, names: bool = False, rule=None):
+        self.store = _store(store)
+        self.rule = rule
+        self._forms = forms
+        self.names_box = w.Checkbox(value=bool(names), description="show names", indent=False)
+        self.names_box.observe(lambda _: self.refresh(), "value")
+        self.refresh_button = w.Button(description="Refresh", layout=_AUTO)
+        self.refresh_button.on_click(lambda _: self.refresh())
+        self.table = w.HTML()
+        super().__init__([w.HBox([self.refresh_button, self.names_box]), self.table])
+        self.refresh()
+
+    def results(self) -> list:
+        """(attempt, result) for every finished attempt in the store."""
+        from ..check import score_check
+
+        pairs = []
+        sheets = None
+        for attempt in self.store.check_attempts():
+            if attempt.stage != "done":
+                continue
+            try:
+                if sheets is None:
+                    sheets = self.store.sheets()
+                given = self._forms[attempt.form] if self._forms is not None else None
+                pairs.append((attempt, score_check(attempt, sheets, given, rule=self.rule)))
+            except (CoachkitError, KeyError):
+                continue
+        return pairs
+
+    def refresh(self) -> None:
+        try:
+            frame = group_check_summary(self.results(), show_names=self.names_box.value)
+        except CoachkitError as exc:
+            self.table.value = _error(exc)
+            return
+        if not len(frame):
+            self.table.value = "<p>No finished calibration checks in this group yet.</p>"
+            return
+        rows = "".join(
+            f"<tr><td>{esc(r['participant'])}</td><td>Form {esc(r['form'])}</td>"
+            f"<td>{'&#10003; passed' if r['passed'] else '&#9675; not yet'}</td>"
+            f"<td>{'' if r['vouched_for'] else 'imported: not vouched for'}</td>"
+            f"<td style='white-space:normal'>{esc(r['leans'])}</td></tr>"
+            for r in frame.to_dict("records")
+        )
+        n_pass = int(frame["passed"].sum())
+        self.table.value = (
+            f"<p>{n_pass} of {len(frame)} finished checks passed.</p>"
+            "<table style='border-collapse:collapse' cellpadding='4'><tr><th>participant</th><th>form</th>"
+            f"<th>result</th><th></th><th>lenient or harsh</th></tr>{rows}</table>"
+        )
