@@ -367,6 +367,11 @@ class ExportMyRatings(w.VBox):
 
     def _sessions(self) -> None:
         ids = sorted({s.session_id for s in self.store.sheets(rater=self.name.value.strip())}) if self.name.value.strip() else []
+        if ids:  # calibration-check sessions are never listed (their ratings travel with the check attempt)
+            from ..library import check_forms
+
+            reserved = {s.id for found in check_forms().values() for s in found}
+            ids = [i for i in ids if i not in reserved]
         self.session.options = ids
 
     def export(self, name: str | None = None, session_id: str | None = None) -> Path | None:
