@@ -27,7 +27,7 @@ __all__ = ["CheckView", "CheckNextStep", "GroupCheckResults", "download_link"]
 _ANSWERS = (("Heard", "heard"), ("Not heard", "not heard"), ("Unsure", "unsure"))
 _VALUE = {"heard": True, "not heard": False, "unsure": None}
 _LEVELS = [("(choose)", None)] + [(lvl, lvl) for lvl in LEVEL_ORDER]
-_AUTO = w.Layout(width="auto", min_width="max-content")
+_AUTO = w.Layout(width="auto", min_width="max-content", align_self="flex-start")
 
 
 def _store(store):
@@ -91,17 +91,21 @@ class CheckView(w.VBox):
         self.form_choice = w.Dropdown(options=[(f"Form {f}", f) for f in letters] or [("no form", None)],
                                       value=(form if form in letters else (letters[0] if letters else None)),
                                       description="Form")
+        self.form_choice.add_class("ck-check-form")
         self.start_button = w.Button(description="Start or resume the check", button_style="primary", layout=_AUTO)
         self.start_button.on_click(lambda _: self.start())
         self.status = w.HTML()
         self.progress_line = w.HTML()
+        self.progress_line.add_class("ck-check-progress")
         self.transcript = w.HTML()
         self.questions = w.VBox()
+        self.questions.add_class("ck-check-questions")
         self.next_button = w.Button(description="Next", button_style="primary", layout=_AUTO)
         self.next_button.on_click(lambda _: self.next())
         self.work = w.VBox([self.progress_line, self.transcript, self.questions, self.next_button],
                            layout=w.Layout(display="none"))
         self.result_box = w.HTML()
+        self.result_box.add_class("ck-check-result")
         self.practise_buttons = w.VBox()
         self.practice_area = w.VBox()
         self.after = w.VBox([self.result_box, self.practise_buttons, self.practice_area])
@@ -181,8 +185,9 @@ class CheckView(w.VBox):
         """Show the session being rated: its transcript and its questions, with the answers kept so far."""
         ctl = self.controller
         session = ctl.current()
-        self.progress_line.value = f"<p style='font-size:1.1em'><b>{esc(ctl.progress_text())}</b></p>"
+        progress = f"<p style='font-size:1.1em'><b>{esc(ctl.progress_text())}</b></p>"
         if session is None:
+            self.progress_line.value = progress
             self.transcript.value = ""
             self.questions.children = ()
             self.next_button.description = "Finish and see my result"
@@ -205,16 +210,19 @@ class CheckView(w.VBox):
         for m in offered_markers(session):
             marker = fw.marker(m)
             toggle = w.ToggleButtons(options=list(_ANSWERS), value=None, style={"button_width": "auto"})
+            toggle.add_class("ck-check-answer")
             if m in marks:
                 toggle.value = {True: "heard", False: "not heard", None: "unsure"}[marks[m].evidenced]
-            toggle.observe(lambda ch, m=m: self._answer(m, ch["new"]), "value")
+            toggle.observe(lambda ch, m=m, sid=session.id: self._answer(sid, m, ch["new"]), "value")
             self._toggles[m] = toggle
             rows.append(w.VBox([w.HTML(f"<b>{esc(m)}</b> {esc(marker.title)}"), toggle],
                                layout=w.Layout(margin="0 0 6px 0")))
         if session.kind == "full":
             level = w.Dropdown(options=_LEVELS, value=sheet.level_call if sheet is not None else None,
                                description="Level call", style={"description_width": "initial"})
-            level.observe(lambda ch: self._call(lambda: self.controller.set_level(ch["new"])), "value")
+            level.add_class("ck-check-level")
+            level.observe(lambda ch, sid=session.id: self._call(lambda: self.controller.set_level(ch["new"]), sid),
+                          "value")
             rows.append(w.HTML("<p><b>Your level call for the whole session</b> and <b>the depth of each "
                                "competency</b>:</p>"))
             rows.append(level)
@@ -224,19 +232,25 @@ class CheckView(w.VBox):
                     continue
                 dd = w.Dropdown(options=_LEVELS, value=calls.get(c.number), description=f"{c.number}. {c.name}",
                                 style={"description_width": "initial"}, layout=w.Layout(width="auto"))
-                dd.observe(lambda ch, n=c.number: self._call(lambda: self.controller.call_competency(n, ch["new"])),
-                           "value")
+                dd.add_class("ck-check-competency")
+                dd.observe(lambda ch, n=c.number, sid=session.id: self._call(
+                    lambda: self.controller.call_competency(n, ch["new"]), sid), "value")
                 rows.append(dd)
         self.questions.children = rows
+        self.progress_line.value = progress  # last: the line changes once the new questions are in place
         last = ctl.index == len(ctl.attempt.draw) - 1
         self.next_button.description = "Finish and see my result" if last else "Save and go to the next one"
 
-    def _answer(self, marker_id: str, label) -> None:
-        if label is None:
-            return
-        self._call(lambda: self.controller.mark(marker_id, _VALUE[label]))
+    def _answer(self, session_id: str, marker_id: str, label) -> None:
+        current = self.controller.current() if self.controller is not None else None
+        if label is None or current is None or current.id != session_id:
+            return  # a late click on a session already left behind
+        self._call(lambda: self.controller.mark(marker_id, _VALUE[label]), session_id)
 
-    def _call(self, fn) -> None:
+    def _call(self, fn, session_id: str | None = None) -> None:
+        current = self.controller.current() if self.controller is not None else None
+        if session_id is not None and (current is None or current.id != session_id):
+            return  # a late change on a session already left behind
         try:
             fn()
         except CoachkitError as exc:
