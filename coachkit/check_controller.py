@@ -252,7 +252,15 @@ class CheckController:
         a = self._need()
         if a.stage != "done":
             raise CoachkitError("the result is shown once the check is finished")
-        return score_check(a, list(self.sheets.values()), self._given, rule=self.rule, practice=self.practice)
+        practice = self.practice
+        if practice is None:  # the library's practice excerpts, whatever folder the form came from
+            from .library import sessions
+
+            try:
+                practice = sessions(kind="excerpt")
+            except (CoachkitError, OSError):
+                practice = ()
+        return score_check(a, list(self.sheets.values()), self._given, rule=self.rule, practice=practice)
 
     def next_step(self, today=None) -> NextStep:
         """The retake or recheck after this learner's finished attempts, with its date."""

@@ -205,3 +205,13 @@ def test_check_sheets_stay_out_of_the_practice_history(tmp_path, monkeypatch):
     sheet.finished = True
     cal = calibration([sheet])
     assert len(cal.history) == 0
+
+
+def test_deciding_markers_point_to_the_librarys_practice_excerpts_by_default(store):
+    from coachkit import library
+
+    ctl = _begin(CheckController("A", store, sessions=FORMS["A"], forms=tuple(FORMS)), "Maya")
+    result = _drive(ctl, right=False)
+    excerpts = {s.id for s in library.sessions(kind="excerpt")}
+    linked = [row["practise"] for row in result.deciding if row["practise"]]
+    assert linked and set(linked) <= excerpts
