@@ -87,7 +87,9 @@ def test_a_fail_names_the_deciding_markers_with_practice_that_opens_and_no_key(s
     text = _text(view.result_box.value)
     assert "Not passed yet" in text and "retake the check on form B from" in text
     assert "note on " not in view.result_box.value and "depth of " not in view.result_box.value  # no key notes
-    buttons = [b for b in view.practise_buttons.children if hasattr(b, "click")]
+    rows = [r for r in view.practise_buttons.children if hasattr(r, "children")]
+    assert rows and "where the assessor did not" in " ".join(r.children[0].value for r in rows)
+    buttons = [b for r in rows for b in r.children if hasattr(b, "click")]
     assert buttons and buttons[0].description.startswith("Practise ")
     buttons[0].click()
     panel = view.practice_area.children[0]

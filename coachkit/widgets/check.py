@@ -27,6 +27,14 @@ __all__ = ["CheckView", "CheckNextStep", "GroupCheckResults", "download_link"]
 _ANSWERS = (("Heard", "heard"), ("Not heard", "not heard"), ("Unsure", "unsure"))
 _VALUE = {"heard": True, "not heard": False, "unsure": None}
 _LEVELS = [("(choose)", None)] + [(lvl, lvl) for lvl in LEVEL_ORDER]
+# The chosen answer in colour AND with a tick, readable without colour (the same language as the rating form).
+_STYLE = """<style>
+.ck-check-answer .widget-toggle-button.mod-active { color: #fff !important; font-weight: 700; }
+.ck-check-answer .widget-toggle-button.mod-active::before { content: "\\2714\\00a0"; }
+.ck-check-answer .widget-toggle-button:nth-child(1).mod-active { background: #0072B2 !important; }
+.ck-check-answer .widget-toggle-button:nth-child(2).mod-active { background: #B34700 !important; }
+.ck-check-answer .widget-toggle-button:nth-child(3).mod-active { background: #555 !important; }
+</style>"""
 _AUTO = w.Layout(width="auto", min_width="max-content", align_self="flex-start")
 
 
@@ -112,7 +120,7 @@ class CheckView(w.VBox):
         self._toggles: dict[str, w.ToggleButtons] = {}
         self._busy = False
         super().__init__([
-            w.HTML(f"<p><b>{esc(NOT_ICF)}</b> No feedback is shown until you finish.</p>"),
+            w.HTML(_STYLE + f"<p><b>{esc(NOT_ICF)}</b> No feedback is shown until you finish.</p>"),
             w.HBox([self.name, self.form_choice, self.start_button], layout=w.Layout(flex_flow="row wrap")),
             self.status, self.work, self.after,
         ])
@@ -207,16 +215,23 @@ class CheckView(w.VBox):
         ask = ("Which of these markers does this moment show?" if session.kind == "excerpt" else
                "Every marker: was it heard in this session?")
         rows.append(w.HTML(f"<p><b>{esc(ask)}</b> Unsure counts as not agreeing with the assessor.</p>"))
+        heading = None
         for m in offered_markers(session):
             marker = fw.marker(m)
+            if session.kind == "full" and marker.competency != heading:
+                heading = marker.competency
+                rows.append(w.HTML(f"<h4 style='margin:10px 0 2px 0'>{heading}. "
+                                   f"{esc(fw.competency(heading).name)}</h4>"))
             toggle = w.ToggleButtons(options=list(_ANSWERS), value=None, style={"button_width": "auto"})
             toggle.add_class("ck-check-answer")
             if m in marks:
                 toggle.value = {True: "heard", False: "not heard", None: "unsure"}[marks[m].evidenced]
             toggle.observe(lambda ch, m=m, sid=session.id: self._answer(sid, m, ch["new"]), "value")
             self._toggles[m] = toggle
-            rows.append(w.VBox([w.HTML(f"<b>{esc(m)}</b> {esc(marker.title)}"), toggle],
-                               layout=w.Layout(margin="0 0 6px 0")))
+            rows.append(w.HBox([w.HTML(f"<b>{esc(m)}</b> {esc(marker.title)}", layout=w.Layout(flex="1 1 260px")),
+                                toggle],
+                               layout=w.Layout(flex_flow="row wrap", align_items="center", margin="0 0 2px 0",
+                                               border_bottom="1px solid #eee")))
         if session.kind == "full":
             level = w.Dropdown(options=_LEVELS, value=sheet.level_call if sheet is not None else None,
                                description="Level call", style={"description_width": "initial"})
@@ -306,19 +321,38 @@ class CheckView(w.VBox):
         except CoachkitError as exc:
             self.result_box.value = _error(exc)
             return
-        self.result_box.value = result_html(result, step.text) + f"<p>{record}</p>"
-        buttons = []
-        if result.deciding:
-            buttons.append(w.HTML("<p><b>Practise the markers that decided it</b> (opens a practice excerpt "
-                                  "here; the check's own sessions stay closed):</p>"))
-        for row in result.deciding[:12]:
-            if not row["practise"]:
-                continue
-            b = w.Button(description=f"Practise {row['marker']}", layout=_AUTO,
-                         tooltip=f"Open a practice excerpt for marker {row['marker']}")
-            b.on_click(lambda _, sid=row["practise"]: self.practise(sid))
-            buttons.append(b)
-        self.practise_buttons.children = buttons
+        self.result_box.value = result_html(result, step.text, record)
+        self.practise_buttons.children = self._deciding_rows(result.deciding)
+
+    def _deciding_rows(self, deciding: list[dict], shown: int = 10) -> list:
+        """The markers that decided it, most missed first: what happened, in words, and a practice button."""
+        if not deciding:
+            return [w.HTML("<p><b>Markers that decided it:</b> none; you agreed with the assessor throughout.</p>")]
+        fw = framework()
+        ordered = sorted(deciding, key=lambda r: -(r["over"] + r["under"] + r["unsure"]))
+        rows = [w.HTML("<p><b>Markers that decided it</b>, most often missed first. A practice excerpt opens "
+                       "right here; the check's own sessions and answers stay closed.</p>")]
+        for r in ordered[:shown]:
+            what = []
+            if r["over"]:
+                what.append(f"you heard it where the assessor did not ({r['over']}&times;)")
+            if r["under"]:
+                what.append(f"the assessor heard it where you did not ({r['under']}&times;)")
+            if r["unsure"]:
+                what.append(f"unsure or left open ({r['unsure']}&times;)")
+            label = w.HTML(f"<b>{esc(r['marker'])}</b> {esc(fw.marker(r['marker']).title)}: {'; '.join(what)}",
+                           layout=w.Layout(flex="1 1 320px"))
+            items = [label]
+            if r["practise"]:
+                b = w.Button(description=f"Practise {r['marker']}", layout=_AUTO,
+                             tooltip=f"Open a practice excerpt for marker {r['marker']}")
+                b.on_click(lambda _, sid=r["practise"]: self.practise(sid))
+                items.append(b)
+            rows.append(w.HBox(items, layout=w.Layout(flex_flow="row wrap", align_items="center",
+                                                      border_bottom="1px solid #eee", padding="2px 0")))
+        if len(ordered) > shown:
+            rows.append(w.HTML(f"<p>and {len(ordered) - shown} more marker(s) missed once or twice.</p>"))
+        return rows
 
     def practise(self, session_id: str) -> None:
         """Open a practice excerpt for rating below the result."""
@@ -338,8 +372,9 @@ class CheckView(w.VBox):
             self.practice_area.children = [w.HTML(_error(exc))]
 
 
-def result_html(result, next_text: str) -> str:
-    """The result in plain words: verdict, the four figures against their bars, leans, markers that decided it."""
+def result_html(result, next_text: str, record_link: str = "") -> str:
+    """The result in plain words: verdict, the four figures against their bars, the next step, the record's
+    download, and the lenient-or-harsh profile. Never a key."""
     names = {
         "A": "markers and level calls agreeing with the assessor",
         "K": "agreement on the full sessions beyond chance (kappa)",
@@ -358,19 +393,14 @@ def result_html(result, next_text: str) -> str:
     leans = [r for r in result.profile.to_dict("records") if r["sentence"] != "no clear lean"]
     lean_html = ("".join(f"<li>{esc(r['sentence'])}</li>" for r in leans) if leans else
                  "<li>No clear lean towards lenient or harsh in any competency.</li>")
-    deciding = ", ".join(
-        f"{esc(r['marker'])} ({'; '.join(f'{r[k]} {k}' for k in ('over', 'under', 'unsure') if r[k])})"
-        for r in result.deciding
-    ) or "none"
     imported = "<p><b>Imported result: not vouched for.</b></p>" if result.imported else ""
     return (
         f"<h3 style='margin:4px 0'>Form {esc(result.form)}: {verdict}</h3>{imported}"
         f"<table style='border-collapse:collapse'>{rows}</table>"
-        f"<p><b>Lenient or harsh:</b></p><ul>{lean_html}</ul>"
-        f"<p><b>Markers that decided it</b> (over = you heard it, the assessor did not; under = the other way): "
-        f"{deciding}</p>"
-        f"<p><b>Next:</b> {esc(next_text)}</p>"
-        f"<p style='color:#555'>{esc(NOT_ICF)}</p>"
+        f"<p style='font-size:1.05em'><b>Next:</b> {esc(next_text)}</p>"
+        + (f"<p>{record_link}</p>" if record_link else "")
+        + f"<p style='color:#555'>{esc(NOT_ICF)}</p>"
+        f"<p><b>Lenient or harsh</b> (shown only where the difference is clear):</p><ul>{lean_html}</ul>"
     )
 
 
