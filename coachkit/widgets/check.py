@@ -27,6 +27,7 @@ __all__ = ["CheckView", "CheckNextStep", "GroupCheckResults", "download_link"]
 _ANSWERS = (("Heard", "heard"), ("Not heard", "not heard"), ("Unsure", "unsure"))
 _VALUE = {"heard": True, "not heard": False, "unsure": None}
 _LEVELS = [("(choose)", None)] + [(lvl, lvl) for lvl in LEVEL_ORDER]
+_LEVEL_INDEX = {value: i for i, (_, value) in enumerate(_LEVELS)}
 # The chosen answer in colour AND with a tick, readable without colour (the same language as the rating form).
 _STYLE = """<style>
 .ck-check-answer .widget-toggle-button.mod-active { color: #fff !important; font-weight: 700; }
@@ -233,8 +234,9 @@ class CheckView(w.VBox):
                                layout=w.Layout(flex_flow="row wrap", align_items="center", margin="0 0 2px 0",
                                                border_bottom="1px solid #eee")))
         if session.kind == "full":
-            level = w.Dropdown(options=_LEVELS, value=sheet.level_call if sheet is not None else None,
-                               description="Level call", style={"description_width": "initial"})
+            level = w.Dropdown(options=_LEVELS, index=_LEVEL_INDEX.get(sheet.level_call if sheet is not None else None, 0),
+                               description="Level call", style={"description_width": "300px"},
+                               layout=w.Layout(width="460px"))
             level.add_class("ck-check-level")
             level.observe(lambda ch, sid=session.id: self._call(lambda: self.controller.set_level(ch["new"]), sid),
                           "value")
@@ -245,8 +247,9 @@ class CheckView(w.VBox):
             for c in fw.competencies:
                 if not 3 <= c.number <= 8:
                     continue
-                dd = w.Dropdown(options=_LEVELS, value=calls.get(c.number), description=f"{c.number}. {c.name}",
-                                style={"description_width": "initial"}, layout=w.Layout(width="auto"))
+                dd = w.Dropdown(options=_LEVELS, index=_LEVEL_INDEX.get(calls.get(c.number), 0),
+                                description=f"{c.number}. {c.name}", style={"description_width": "300px"},
+                                layout=w.Layout(width="460px"))
                 dd.add_class("ck-check-competency")
                 dd.observe(lambda ch, n=c.number, sid=session.id: self._call(
                     lambda: self.controller.call_competency(n, ch["new"]), sid), "value")
