@@ -6,6 +6,7 @@ Every problem is one line on stderr and a non-zero exit status, never a tracebac
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -37,16 +38,12 @@ def _lessons_dir() -> Path:
 
 
 def _as_root() -> bool:
-    """True when running as the root user (JupyterLab and Voila refuse root unless told it is meant)."""
-    import os
-
+    """True when running as the root user (JupyterLab refuses root unless told it is meant)."""
     return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
 def app_environment() -> dict[str, str]:
     """The environment for the app view: the kit's own Voila template (no outside requests) is found first."""
-    import os
-
     env = os.environ.copy()
     share = str(Path(__file__).resolve().parent / "data")
     env["JUPYTER_PATH"] = os.pathsep.join(p for p in (share, env.get("JUPYTER_PATH", "")) if p)

@@ -86,7 +86,7 @@ def test_lab_opens_the_start_lesson_and_passes_options_on(monkeypatch):
     from coachkit import cli
 
     seen = []
-    monkeypatch.setattr(cli.subprocess, "call", lambda cmd: seen.append(cmd) or 0)
+    monkeypatch.setattr(cli.subprocess, "call", lambda cmd, **kw: seen.append(cmd) or 0)
     assert cli.main(["lab", "--port", "8890", "--no-browser"]) == 0
     cmd = seen[0]
     assert cmd[1:3] == ["-m", "jupyterlab"]
@@ -96,6 +96,9 @@ def test_lab_opens_the_start_lesson_and_passes_options_on(monkeypatch):
     assert cli.main(["app", "03_rate_a_full_session.ipynb", "--port", "8891"]) == 0
     assert seen[1][1:3] == ["-m", "voila"] and seen[1][3].endswith("03_rate_a_full_session.ipynb")
     assert seen[1][-2:] == ["--port", "8891"]
+    assert "--template=coachkit" in seen[1]  # the kit's own template: nothing fetched from outside
+    monkeypatch.setattr(cli.os, "geteuid", lambda: 0, raising=False)  # as root, as in a container
+    assert cli.main(["lab"]) == 0 and "--allow-root" in seen[2]
 
 
 def test_unknown_options_of_other_commands_are_refused(capsys):

@@ -103,6 +103,15 @@ class RatingForm(w.VBox):
         self.toggles: dict[str, w.ToggleButtons] = {}
         self.summaries: dict[str, w.HTML] = {}
         self.marker_buttons: dict[str, w.Button] = {}
+        # One layout and one style shared by every row's like widgets: each is a model the browser must
+        # create, so 37 rows share 8 instead of making 280.
+        shared = {
+            "button": w.Layout(width="52px", flex="0 0 auto"), "button_style": w.ButtonStyle(),
+            "label": w.Layout(flex="1 1 160px", min_width="160px"), "label_style": w.HTML().style,
+            "toggle": w.Layout(width="auto", flex="0 0 auto"), "toggle_style": w.ToggleButtonsStyle(button_width="100px"),
+            "row": w.Layout(align_items="center", flex="0 0 auto", flex_flow="row wrap"),
+            "group": w.Layout(flex="0 0 auto"),
+        }
         groups = []
         for comp in fw.competencies:
             ids = [m.id for m in comp.markers if m.id in self.marker_ids]
@@ -110,13 +119,13 @@ class RatingForm(w.VBox):
                 continue
             rows = [w.HTML(f'<h4 style="margin:10px 0 2px 0">{comp.number}. {esc(comp.name)}</h4>')]
             for mid in ids:
-                button = w.Button(description=mid, tooltip=f"evidence and note for {mid}",
-                                  layout=w.Layout(width="52px", flex="0 0 auto"))
+                button = w.Button(description=mid, tooltip=f"evidence and note for {mid}", layout=shared["button"],
+                                  style=shared["button_style"])
                 button.add_class("ck-marker-button")
                 button.on_click(lambda _, mid=mid: self.open_marker(mid))
-                summary = w.HTML(self._label_html(mid), layout=w.Layout(flex="1 1 160px", min_width="160px"))
-                toggle = w.ToggleButtons(options=_CHOICES, value=None, style={"button_width": "100px"},
-                                         layout=w.Layout(width="auto", flex="0 0 auto"),
+                summary = w.HTML(self._label_html(mid), layout=shared["label"], style=shared["label_style"])
+                toggle = w.ToggleButtons(options=_CHOICES, value=None, style=shared["toggle_style"],
+                                         layout=shared["toggle"],
                                          tooltips=["I heard it", "not evidenced: I did not hear it", "I cannot tell yet"])
                 toggle.add_class("ck-choice")
                 toggle.observe(lambda ch, mid=mid: self._toggle_changed(mid, ch["new"]), "value")
@@ -124,9 +133,8 @@ class RatingForm(w.VBox):
                 self.summaries[mid] = summary
                 self.marker_buttons[mid] = button
                 # a narrow column (JupyterLab beside the transcript) wraps the buttons under the title
-                rows.append(w.HBox([button, summary, toggle],
-                                   layout=w.Layout(align_items="center", flex="0 0 auto", flex_flow="row wrap")))
-            groups.append(w.VBox(rows, layout=w.Layout(flex="0 0 auto")))
+                rows.append(w.HBox([button, summary, toggle], layout=shared["row"]))
+            groups.append(w.VBox(rows, layout=shared["group"]))
 
         self.editor_title = w.HTML()
         self.evidence_text = w.Text(placeholder="line ids, e.g. u12 u14", description="Lines",
@@ -142,8 +150,26 @@ class RatingForm(w.VBox):
         self.editor = w.VBox([self.editor_title, w.HBox([self.evidence_text, self.use_picked]), self.note_text],
                              layout=w.Layout(border="2px solid #CC79A7", padding="6px", margin="6px 0"))
 
-        level_options = [(_LEVEL_WORDS[x], x) for x in LEVEL_ORDER]
         self.competency_toggles: dict[int, w.ToggleButtons] = {}
+        self.level: w.ToggleButtons | None = None
+        tail = self._level_widgets(fw) if self.full else []  # an excerpt asks for neither: no widgets to send
+        self.submit_button = w.Button(description="Compare with the assessor", button_style="success",
+                                      layout=w.Layout(width="auto", min_width="240px"))
+        self.submit_button.on_click(lambda _: self.submit())
+        self.new_attempt_button = w.Button(description="Start a new attempt", button_style="warning",
+                                           layout=w.Layout(width="auto", min_width="180px", display="none"))
+
+        self.markers_box = w.VBox(groups, layout=w.Layout(max_height=marker_height, overflow="auto",
+                                                          border="1px solid #ddd", padding="0 6px"))
+        self.body = w.VBox([w.HBox([self.progress_bar, self.progress]), self.editor, self.markers_box, *tail,
+                            w.HBox([self.submit_button, self.new_attempt_button])])
+        self._set_enabled(False)
+        self._select(self.active)
+        super().__init__([w.HTML(FORM_CSS), w.HBox([self.name, self.start_button]), self.status, self.body])
+
+    def _level_widgets(self, fw) -> list:
+        """The competency depth calls (3 to 8) and the overall level call, for a full session."""
+        level_options = [(_LEVEL_WORDS[x], x) for x in LEVEL_ORDER]
         comp_rows = []
         for comp in fw.competencies:
             if not comp.markers or comp.number < 3:
@@ -166,20 +192,7 @@ class RatingForm(w.VBox):
         self.level.add_class("ck-level")
         self.level.observe(lambda ch: self.set_level(ch["new"]), "value")
         self.level_box = w.VBox([w.HTML("<b>Overall, what level is this coaching?</b>"), self.level])
-        self.submit_button = w.Button(description="Compare with the assessor", button_style="success",
-                                      layout=w.Layout(width="auto", min_width="240px"))
-        self.submit_button.on_click(lambda _: self.submit())
-        self.new_attempt_button = w.Button(description="Start a new attempt", button_style="warning",
-                                           layout=w.Layout(width="auto", min_width="180px", display="none"))
-
-        self.markers_box = w.VBox(groups, layout=w.Layout(max_height=marker_height, overflow="auto",
-                                                          border="1px solid #ddd", padding="0 6px"))
-        tail = [self.competencies_box, self.level_box] if self.full else []
-        self.body = w.VBox([w.HBox([self.progress_bar, self.progress]), self.editor, self.markers_box, *tail,
-                            w.HBox([self.submit_button, self.new_attempt_button])])
-        self._set_enabled(False)
-        self._select(self.active)
-        super().__init__([w.HTML(FORM_CSS), w.HBox([self.name, self.start_button]), self.status, self.body])
+        return [self.competencies_box, self.level_box]
 
     # -- callbacks -----------------------------------------------------------------------------------------
     def on_start(self, fn): self._start_cbs.append(fn)  # noqa: E704
@@ -333,7 +346,8 @@ class RatingForm(w.VBox):
             for mid in self.marker_ids:
                 self.toggles[mid].value = _LABEL[self.values[mid]] if mid in self.decided_ids else None
                 self._refresh(mid)
-            self.level.value = sheet.level_call
+            if self.level is not None:
+                self.level.value = sheet.level_call
             for number, toggle in self.competency_toggles.items():
                 toggle.value = sheet.competency_calls.get(number)
             self._select(self.active)
@@ -401,4 +415,5 @@ class RatingForm(w.VBox):
         for t in (*self.toggles.values(), *self.competency_toggles.values()):
             t.disabled = not enabled
         for x in (self.evidence_text, self.use_picked, self.note_text, self.level, self.submit_button):
-            x.disabled = not enabled
+            if x is not None:
+                x.disabled = not enabled
