@@ -142,7 +142,8 @@ def test_the_group_view_is_anonymous_until_names_are_shown(store):
     group = GroupCheckResults(store=store, forms=FORMS)
     html = group.table.value
     assert "1 of 2 finished checks passed" in html
-    assert "Maya" not in html and "Ravi" not in html and "participant 1" in html
+    assert "Maya" not in html and "Ravi" not in html
+    assert "participant 1" in html and "participant 2" in html  # two people, even on one machine
     assert "lenient" in html or "harsh" in html  # the profile travels with the result
     group.names_box.value = True
     assert "Maya" in group.table.value and "Ravi" in group.table.value

@@ -10,6 +10,7 @@ with its date, and the dated HTML record as a real browser download.
 from __future__ import annotations
 
 import base64
+import dataclasses
 from collections.abc import Mapping
 
 import ipywidgets as w
@@ -489,23 +490,45 @@ class GroupCheckResults(w.VBox):
 
     def refresh(self) -> None:
         try:
-            frame = group_check_summary(self.results(), show_names=self.names_box.value)
+            # a person is an installation and a name (two people may share one machine, e.g. in a workshop)
+            pairs = [(dataclasses.replace(a, rater_id=f"{a.rater_id}/{a.rater.strip().casefold()}"), r)
+                     for a, r in self.results()]
+            pairs.sort(key=lambda p: (p[0].rater_id, p[0].form, p[0].started))
+            frame = group_check_summary(pairs, show_names=self.names_box.value)  # the same order, numbered
         except CoachkitError as exc:
             self.table.value = _error(exc)
             return
         if not len(frame):
             self.table.value = "<p>No finished calibration checks in this group yet.</p>"
             return
-        rows = "".join(
-            f"<tr><td>{esc(r['participant'])}</td><td>Form {esc(r['form'])}</td>"
-            f"<td>{'&#10003; passed' if r['passed'] else '&#9675; not yet'}</td>"
-            f"<td>{'' if r['vouched_for'] else 'imported: not vouched for'}</td>"
-            f"<td style='white-space:normal'>{esc(r['leans'])}</td></tr>"
-            for r in frame.to_dict("records")
-        )
+        cell = "style='padding:4px 10px;vertical-align:top;white-space:nowrap'"
+        rows = []
+        for (_, result), r in zip(pairs, frame.to_dict("records"), strict=True):
+            verdict = "&#10003; passed" if r["passed"] else "&#9675; not yet"
+            if not r["vouched_for"]:
+                verdict += "<br><i>imported: not vouched for</i>"
+            rows.append(
+                f"<tr style='border-top:1px solid #ddd'><td {cell}>{esc(r['participant'])}</td>"
+                f"<td {cell}>{esc(r['form'])}</td><td {cell}>{verdict}</td>"
+                f"<td style='padding:4px 10px;vertical-align:top'>{_leans(result.profile)}</td></tr>"
+            )
         n_pass = int(frame["passed"].sum())
         self.table.value = (
             f"<p>{n_pass} of {len(frame)} finished checks passed.</p>"
-            "<table style='border-collapse:collapse' cellpadding='4'><tr><th>participant</th><th>form</th>"
-            f"<th>result</th><th></th><th>lenient or harsh</th></tr>{rows}</table>"
+            "<table style='border-collapse:collapse'><tr>"
+            f"<th {cell}>participant</th><th {cell}>form</th><th {cell}>result</th>"
+            "<th style='padding:4px 10px;text-align:left'>lenient or harsh (clear leans only)</th></tr>"
+            + "".join(rows) + "</table>"
         )
+
+
+def _leans(profile) -> str:
+    """A participant's clear leans in short words, for the facilitator (no second person)."""
+    found = []
+    for r in profile.to_dict("records"):
+        if r["sentence"] == "no clear lean":
+            continue
+        way = "lenient" if r["difference"] > 0 else "harsh"
+        found.append(f"{r['competency']}. {esc(r['name'])}: <b>{way}</b> (credits {r['learner_credits']:.0%} "
+                     f"where the assessor credits {r['assessor_credits']:.0%}, {r['n']} decisions)")
+    return "<br>".join(found) or "no clear lean"
