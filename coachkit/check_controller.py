@@ -19,9 +19,15 @@ from pathlib import Path
 
 from .check import CheckResult, NextStep, form_sessions, next_check, score_check, start_check
 from .errors import CoachkitError
-from .model import CheckAttempt, RatingSheet, Session, _now, check_level
+from .model import CheckAttempt, RatingSheet, Session, check_level
 
 __all__ = ["CheckController", "check_history"]
+
+
+def _now() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _same(a: str, b: str) -> bool:
@@ -105,6 +111,18 @@ class CheckController:
         """The rater's finished attempt at this form, if any."""
         done = [a for a in self._mine(rater) if a.stage == "done"]
         return done[-1] if done else None
+
+    def has_attempt(self, rater: str) -> bool:
+        """True when the rater has an attempt at this form (finished or not), any letter case."""
+        return bool(self._mine(rater))
+
+    def reopen_finished(self, rater: str) -> CheckAttempt | None:
+        """Reopen the rater's finished attempt at this form, to show its result (nothing can change it)."""
+        found = self.finished_attempt(rater)
+        if found is not None:
+            self.attempt = found
+            self._load_sheets()
+        return found
 
     def _load_sheets(self) -> None:
         """The sheets of the sessions moved past (by id), and the open sheet of the current session."""

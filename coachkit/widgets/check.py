@@ -168,16 +168,14 @@ class CheckView(w.VBox):
             return
         ctl = self._controller(letter)
         try:
-            if ctl.finished_attempt(name) is not None:
-                ctl.attempt = ctl.finished_attempt(name)
-                ctl._load_sheets()
+            if ctl.reopen_finished(name) is not None:
                 self.controller = ctl
                 self.status.value = (f"<p>You have taken form {esc(letter)}: each form is taken once. "
                                      "Here is your result.</p>")
                 self.work.layout.display = "none"
                 self.show_result()
                 return
-            resumed = bool(ctl._mine(name))
+            resumed = ctl.has_attempt(name)
             ctl.begin(name)
         except CoachkitError as exc:
             self.status.value = _error(exc)
