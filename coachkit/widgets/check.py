@@ -228,7 +228,7 @@ class CheckView(w.VBox):
                 toggle.value = {True: "heard", False: "not heard", None: "unsure"}[marks[m].evidenced]
             toggle.observe(lambda ch, m=m, sid=session.id: self._answer(sid, m, ch["new"]), "value")
             self._toggles[m] = toggle
-            rows.append(w.HBox([w.HTML(f"<b>{esc(m)}</b> {esc(marker.title)}", layout=w.Layout(flex="1 1 260px")),
+            rows.append(w.HBox([w.HTML(f"<b>{esc(m)}</b> {esc(marker.title)}", layout=w.Layout(flex="0 1 380px")),
                                 toggle],
                                layout=w.Layout(flex_flow="row wrap", align_items="center", margin="0 0 2px 0",
                                                border_bottom="1px solid #eee")))

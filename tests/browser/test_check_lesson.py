@@ -135,6 +135,8 @@ def test_app_view_drive_to_a_pass_with_a_reload_in_the_middle(voila_server, brow
     assert "Not passed" not in result and "recheck on form" in result
     _fine(page, page_checks, "app view, the result")
     _shot(page, shot, "app-09-pass")
+    page.locator(".ck-check-result").scroll_into_view_if_needed()
+    page.screenshot(path="/tmp/app-09-pass-result.png")
     with page.expect_download(timeout=30_000) as got:
         page.locator("a.ck-download").click()
     download = got.value
@@ -181,4 +183,6 @@ def test_jupyterlab_drive_to_a_fail_and_the_retake(lab_server, browser, tmp_path
     assert page.locator("button", has_text="Practise ").count() >= 1
     _fine(page, page_checks, "JupyterLab, the result")
     _shot(page, shot, "lab-09-fail")
+    page.locator(".ck-check-result").scroll_into_view_if_needed()
+    page.screenshot(path="/tmp/lab-09-fail-result.png")
     assert not outside, f"JupyterLab asked for something outside this machine: {outside[:5]}"
