@@ -84,6 +84,9 @@ def calibration(
                 notes.append(f"attempt {sheet.id} left out: session '{sid}' not found ({exc})")
                 newest_of[sid] = None
                 continue
+            if session.meta.get("use") == "check":  # a calibration-check sheet: never in the practice history
+                newest_of[sid] = None
+                continue
             newest_of[sid] = _version(session)
             have.add((sid, _version(session)))
             found.append(session)

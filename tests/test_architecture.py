@@ -28,7 +28,7 @@ _LAYER_LIST = [
     # 3 rendering and reports
     ("render", "render_group", "report", "plots", "check_record"),
     # 4 what ties the core together for a front end: the controller, authoring, conveniences that load files
-    ("controller", "authoring", "convenience"),
+    ("controller", "check_controller", "authoring", "convenience"),
     # 5 the widgets (the only place ipywidgets is imported)
     ("widgets",),
     # 6 entry points

@@ -10,6 +10,9 @@ import importlib
 
 # public name -> module of this package that defines it
 _EXPORTS = {
+    "CheckNextStep": "check",
+    "CheckView": "check",
+    "GroupCheckResults": "check",
     "CalibrationDashboard": "feedback",
     "FeedbackView": "feedback",
     "MetricsPanel": "feedback",

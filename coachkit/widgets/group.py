@@ -539,7 +539,7 @@ class ExportMyRatings(w.VBox):
     def _sessions(self) -> None:
         name = self.name.value.strip()
         sheets = self.store.sheets(rater=name) if name else self.store.sheets()
-        ids = sorted({s.session_id for s in sheets})
+        ids = sorted({s.session_id for s in sheets} - _reserved_ids())  # check sessions travel with the check
         options = self._titles(ids)
         self.session.options = options
         self.session.value = options[0][1] if options else None
@@ -571,3 +571,10 @@ class ExportMyRatings(w.VBox):
             "folder).</p>"
         )
         return path
+
+
+def _reserved_ids() -> set[str]:
+    """The ids of the calibration check's reserved sessions (never listed: their ratings travel with the check)."""
+    from ..library import catalogue
+
+    return {s.id for s in catalogue(include_check=True) if s.meta.get("use") == "check"}
