@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import io
+import os
 from html import escape
 
 from .model import Session, Utterance, format_time
@@ -205,3 +206,18 @@ def crosswalk_html(fw) -> Html:
     columns = [("old", "2014 competency"), ("number", "2014 marker"), ("wording", "2014 wording (paraphrased)"),
                ("today", "today"), ("note", "note")]
     return Html(table_html(fw.crosswalk_rows(), columns))
+
+
+def shown_path(path) -> str:
+    """A path as a person reads it, with their home folder as ``~`` (so a shared screen or a saved lesson
+    shows no one's user name).
+
+    >>> import os
+    >>> shown_path(os.path.join(os.path.expanduser("~"), "coachkit", "ratings.sqlite3")) == os.path.join("~", "coachkit", "ratings.sqlite3")
+    True
+    """
+    text = str(path)
+    home = os.path.expanduser("~")
+    if home not in ("", "/") and (text == home or text.startswith(home + os.sep)):
+        return "~" + text[len(home):]
+    return text

@@ -20,7 +20,7 @@ import ipywidgets as w
 from ..authoring import DEMO_TRANSCRIPT, KeyDraft, default_library, drafts
 from ..errors import CoachkitError
 from ..model import RatingSheet, Session, slug
-from ..render import esc
+from ..render import esc, shown_path
 from .downloads import DownloadButton
 from .rating import RatingForm
 from .transcript import TranscriptView, save_upload
@@ -89,7 +89,7 @@ class KeyEditor(w.VBox):
     def __init__(self, transcript=None, coach: str | None = None, speakers=None, library=None, assessor: str = "",
                  keep: bool = True):
         self._keep = keep
-        self.library = w.Text(value=str(Path(library).expanduser() if library is not None else default_library()),
+        self.library = w.Text(value=shown_path(Path(library).expanduser() if library is not None else default_library()),
                               description="Library folder", style={"description_width": "initial"},
                               layout=w.Layout(width="100%", max_width="680px"))
         self.upload = w.FileUpload(accept=".vtt,.srt,.txt", multiple=False, description="Upload a transcript",

@@ -13,7 +13,7 @@ import ipywidgets as w
 from ..errors import CoachkitError
 from ..library import catalogue
 from ..library import sessions as library_sessions
-from ..render import esc, table_html
+from ..render import esc, shown_path, table_html
 from .feedback import CalibrationDashboard, FeedbackView, MetricsPanel
 from .keyeditor import whole_labels
 from .markers import MarkerBrowser, MarkerDrill
@@ -374,7 +374,7 @@ class StartHere(w.VBox):
              "about": ", ".join(s.focus) if s.focus else s.topic}
             for s in sorted(catalogue(), key=lambda s: (s.kind != "full", neutral_title(s).casefold()))
         ]
-        where = esc(getattr(store, "location", "your ratings store"))
+        where = esc(shown_path(getattr(store, "location", "your ratings store")))
         columns = [("title", "session"), ("kind", "kind"), ("minutes", "minutes"),
                    ("about", "topic, or the markers an excerpt focuses on")]
         super().__init__([
