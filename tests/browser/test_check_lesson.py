@@ -88,7 +88,6 @@ def _fine(page, checks, where: str):
 
 def _shot(page, shot, name):
     shot(page, name)
-    page.screenshot(path=f"/tmp/{name}.png", full_page=True)
 
 
 def test_app_view_drive_to_a_pass_with_a_reload_in_the_middle(voila_server, browser, tmp_path, shot, page_checks):
@@ -136,7 +135,7 @@ def test_app_view_drive_to_a_pass_with_a_reload_in_the_middle(voila_server, brow
     _fine(page, page_checks, "app view, the result")
     _shot(page, shot, "app-09-pass")
     page.locator(".ck-check-result").scroll_into_view_if_needed()
-    page.screenshot(path="/tmp/app-09-pass-result.png")
+    shot(page, "app-09-pass-result")
     with page.expect_download(timeout=30_000) as got:
         page.locator("a.ck-download").click()
     download = got.value
@@ -184,5 +183,5 @@ def test_jupyterlab_drive_to_a_fail_and_the_retake(lab_server, browser, tmp_path
     _fine(page, page_checks, "JupyterLab, the result")
     _shot(page, shot, "lab-09-fail")
     page.locator(".ck-check-result").scroll_into_view_if_needed()
-    page.screenshot(path="/tmp/lab-09-fail-result.png")
+    shot(page, "lab-09-fail-result")
     assert not outside, f"JupyterLab asked for something outside this machine: {outside[:5]}"
