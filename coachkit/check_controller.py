@@ -18,8 +18,13 @@ import os
 from pathlib import Path
 
 from .check import CheckResult, NextStep, form_sessions, next_check, score_check, start_check
+from .check_record import check_report
 from .errors import CoachkitError
-from .model import CheckAttempt, RatingSheet, Session, check_level
+from .library import check_forms
+from .library import sessions as library_sessions
+from .model import CheckAttempt, RatingSheet, Session, check_level, slug
+from .scoring import offered_markers
+from .settings import rater_id
 
 __all__ = ["CheckController", "check_history"]
 
@@ -98,8 +103,6 @@ class CheckController:
             self.attempt = max(open_, key=lambda a: (a.updated, a.started))
             self._load_sheets()
             return self.attempt
-        from .settings import rater_id
-
         self.attempt = start_check(rater, self.form, self._given if self._given is not None else None,
                                    rater_id="")
         self.attempt.rater_id = rater_id()
@@ -272,10 +275,8 @@ class CheckController:
             raise CoachkitError("the result is shown once the check is finished")
         practice = self.practice
         if practice is None:  # the library's practice excerpts, whatever folder the form came from
-            from .library import sessions
-
             try:
-                practice = sessions(kind="excerpt")
+                practice = library_sessions(kind="excerpt")
             except (CoachkitError, OSError):
                 practice = ()
         return score_check(a, list(self.sheets.values()), self._given, rule=self.rule, practice=practice)
@@ -285,8 +286,6 @@ class CheckController:
         a = self._need()
         forms = self.forms
         if forms is None:
-            from .library import check_forms
-
             forms = tuple(check_forms()) or (self.form,)
         history = []
         if self.store is not None:
@@ -302,8 +301,6 @@ class CheckController:
 
     def record(self, path: str | os.PathLike = "calibration_check.html") -> Path:
         """Write the dated HTML record of the finished attempt and return its path."""
-        from .check_record import check_report
-
         return check_report(self._need(), self.result(), path)
 
     def record_html(self) -> str:
@@ -316,8 +313,6 @@ class CheckController:
 
     def record_name(self) -> str:
         """A file name for the record: ``calibration-check-<form>-<date>.html``."""
-        from .model import slug
-
         a = self._need()
         return f"calibration-check-{slug(a.form) or 'form'}-{a.updated[:10]}.html"
 
@@ -336,8 +331,6 @@ class CheckController:
 
 
 def _offered(session: Session | None) -> list[str]:
-    from .scoring import offered_markers
-
     return offered_markers(session) if session is not None else []
 
 

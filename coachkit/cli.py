@@ -12,6 +12,11 @@ import sys
 from pathlib import Path
 
 from .errors import CoachkitError
+from .library import validate_paths, write_session
+from .metrics import conversation_metrics, format_metrics, metric_notes, metric_reasons
+from .model import slug
+from .redaction import CANNOT_CATCH, redact, redaction_preview
+from .transcripts import load_transcript
 
 __all__ = ["app_environment", "app_options", "main"]
 
@@ -77,8 +82,6 @@ def _cmd_app(args) -> int:
 
 
 def _cmd_validate(args) -> int:
-    from .library import validate_paths
-
     problems = validate_paths([Path(p) for p in args.paths])
     for problem in problems:
         print(problem, file=sys.stderr)
@@ -92,8 +95,6 @@ def _cmd_validate(args) -> int:
 def _cmd_metrics(args) -> int:
     import json
 
-    from .metrics import conversation_metrics, format_metrics, metric_notes, metric_reasons
-    from .transcripts import load_transcript
 
     session = load_transcript(args.file, coach=args.coach, client=args.client)
     metrics = conversation_metrics(session)
@@ -110,10 +111,6 @@ def _cmd_metrics(args) -> int:
 def _cmd_import(args) -> int:
     from dataclasses import replace
 
-    from .library import write_session
-    from .model import slug
-    from .redaction import CANNOT_CATCH, redact, redaction_preview
-    from .transcripts import load_transcript
 
     session = load_transcript(args.file, coach=args.coach, client=args.client)
     speakers = {u.speaker for u in session.utterances}

@@ -7,11 +7,16 @@ names match whatever their case, and evidence must be lines of the session.
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Iterable
 from typing import Protocol
 
+from .convenience import compare_and_record
 from .errors import CoachkitError
 from .model import RatingSheet, Session, check_level
+from .scoring import compare
+from .settings import home, rater_id
 
 __all__ = ["RatingController", "RatingInput", "remember_session", "remembered_session"]
 
@@ -83,8 +88,6 @@ class RatingController:
 
     def comparison(self):
         """The current (finished) attempt compared with the key, without changing anything."""
-        from .scoring import compare
-
         return compare(self._need_sheet(), self.session)
 
     def _need_sheet(self) -> RatingSheet:
@@ -129,8 +132,6 @@ class RatingController:
 
     def submit(self):
         """Finish the attempt, save it, and compare it with the answer key."""
-        from .convenience import compare_and_record
-
         sheet = self._need_sheet()
         comparison = compare_and_record(sheet, self.session)  # the sheet records the key version
         sheet.finished = True
@@ -144,8 +145,6 @@ class RatingController:
 
 def remembered_session(choices: Iterable[str] = ()) -> str | None:
     """The session the learner last opened, if it is one of ``choices`` (any, when none are given)."""
-    from .settings import home
-
     try:
         value = (home() / "last-session").read_text(encoding="utf-8").strip()
     except OSError:
@@ -158,11 +157,6 @@ def remembered_session(choices: Iterable[str] = ()) -> str | None:
 
 def remember_session(session_id: str) -> None:
     """Keep the session the learner is working on, so the kit reopens on it."""
-    import os
-    import uuid
-
-    from .settings import home
-
     path = home() / "last-session"
     tmp = path.with_name(f"{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
     try:
@@ -173,6 +167,4 @@ def remember_session(session_id: str) -> None:
 
 
 def _installation_rater_id() -> str:
-    from .settings import rater_id
-
     return rater_id()

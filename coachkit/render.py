@@ -12,6 +12,7 @@ import io
 import os
 from html import escape
 
+from .metrics import METRICS, shown_value
 from .model import Session, Utterance, format_time
 
 __all__ = [
@@ -146,8 +147,6 @@ def metrics_html(metrics: dict, reasons: dict | None = None) -> str:
     """A transcript's conversation metrics as a table (metric, value, the marker it speaks to, what it means),
     the talk-share bar, and the reminder that these are rules of thumb, not ICF rules. ``reasons`` says why
     each n/a figure is n/a (:func:`coachkit.metrics.metric_reasons`)."""
-    from .metrics import METRICS, shown_value
-
     rows = []
     for name, value in metrics.items():
         marker, meaning = METRICS.get(name, ("", ""))

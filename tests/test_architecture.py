@@ -181,3 +181,26 @@ def test_the_data_types_know_the_same_37_markers_as_the_framework_file():
     from coachkit.model import MARKER_IDS
 
     assert framework().marker_ids == MARKER_IDS
+
+
+def test_imports_inside_functions_are_only_for_heavy_optional_dependencies():
+    """The kit's own modules are imported at the top of a file; a function may import only a heavy optional
+    dependency (so `import coachkit` and the command line stay fast)."""
+    offenders = []
+    for m, path in MODULES.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        top = {id(n) for n in tree.body}
+        for node in ast.walk(tree):
+            if id(node) in top or not isinstance(node, ast.Import | ast.ImportFrom):
+                continue
+            if isinstance(node, ast.ImportFrom) and node.level and node.module is None and node.level == 1:
+                continue  # the package's own __version__, read where it is printed
+            if isinstance(node, ast.ImportFrom) and node.level:
+                offenders.append(f"{m}:{node.lineno}: from {'.' * node.level}{node.module or ''}")
+                continue
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
+            for name in names:
+                root = name.split(".")[0]
+                if root == "coachkit":
+                    offenders.append(f"{m}:{node.lineno}: {name}")
+    assert not offenders, "the kit's own modules imported inside functions:\n" + "\n".join(offenders)

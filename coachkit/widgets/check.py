@@ -15,13 +15,17 @@ from collections.abc import Mapping
 
 import ipywidgets as w
 
-from ..check import NOT_ICF, group_check_summary
+from ..check import NOT_ICF, group_check_summary, next_check, score_check
 from ..check_controller import CheckController, check_history
 from ..errors import CoachkitError
 from ..framework import framework
+from ..library import check_forms, load_session
 from ..model import LEVEL_ORDER
 from ..render import esc
 from ..scoring import offered_markers
+from ..settings import remember_name, remembered_name
+from ..store import RatingStore
+from .panels import RatingPanel
 
 __all__ = ["CheckView", "CheckNextStep", "GroupCheckResults", "download_link"]
 
@@ -43,7 +47,6 @@ _AUTO = w.Layout(width="auto", min_width="max-content", align_self="flex-start")
 def _store(store):
     if store is not None:
         return store
-    from ..store import RatingStore
 
     return RatingStore()
 
@@ -53,7 +56,6 @@ def _forms(form, sessions, forms) -> dict:
         return {str(k): tuple(v) for k, v in dict(forms).items()}
     if sessions is not None:
         return {form or "A": tuple(sessions)}
-    from ..library import check_forms
 
     return dict(check_forms())
 
@@ -82,8 +84,6 @@ class CheckView(w.VBox):
 
     def __init__(self, form: str | None = None, store=None, sessions=None, *, forms: Mapping | None = None,
                  practice=None, rule=None, rater: str | None = None):
-        from ..settings import remembered_name
-
         self.store = _store(store)
         self.rule = rule
         self.practice = practice
@@ -154,8 +154,6 @@ class CheckView(w.VBox):
 
     def start(self) -> None:
         """Start the chosen form, or resume it where it stopped; a finished form shows its result."""
-        from ..settings import remember_name
-
         name = self.name.value.strip()
         letter = self.form_choice.value
         self.result_box.value = ""
@@ -358,7 +356,6 @@ class CheckView(w.VBox):
 
     def practise(self, session_id: str) -> None:
         """Open a practice excerpt for rating below the result."""
-        from .panels import RatingPanel
 
         session = None
         for s in self.practice or ():
@@ -366,8 +363,6 @@ class CheckView(w.VBox):
                 session = s
         try:
             if session is None:
-                from ..library import load_session
-
                 session = load_session(session_id)
             self.practice_area.children = [RatingPanel(session, store=self.store, rater=self.name.value.strip())]
         except CoachkitError as exc:
@@ -414,10 +409,7 @@ def _pct(x: float, k: str) -> str:
 
 class CheckNextStep(w.VBox):
     """Lesson 05's line: the learner's check results so far and the retake or recheck with its date."""
-
     def __init__(self, store=None, rater: str | None = None, forms: Mapping | None = None, rule=None):
-        from ..settings import remembered_name
-
         self.store = _store(store)
         self.rule = rule
         self._forms = forms
@@ -430,8 +422,6 @@ class CheckNextStep(w.VBox):
             self.refresh()
 
     def refresh(self) -> None:
-        from ..check import next_check
-
         name = self.name.value.strip()
         if not name:
             self.out.value = "<p>Type the name you rate under.</p>"
@@ -470,8 +460,6 @@ class GroupCheckResults(w.VBox):
 
     def results(self) -> list:
         """(attempt, result) for every finished attempt in the store."""
-        from ..check import score_check
-
         pairs = []
         sheets = None
         for attempt in self.store.check_attempts():

@@ -9,7 +9,9 @@ from collections.abc import Callable
 
 import ipywidgets as w
 
+from ..agreement import EXPLAIN
 from ..framework import framework
+from ..plots import agreement_over_time, bias_heatmap
 from ..render import OUTCOME_STYLE, esc, figure_png_data_url, metrics_html, outcome_badge, table_html
 
 __all__ = ["FeedbackView", "CalibrationDashboard", "MetricsPanel", "feedback_html", "comparison_summary_html",
@@ -30,21 +32,9 @@ def _and(items, most: int = 12) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-_EXPLAIN_FALLBACK = {
-    "kappa": "Cohen's kappa is your agreement with the assessor after taking away the agreement two people "
-             "would reach by chance: 1 is perfect, 0 is no better than chance.",
-    "ac1": "Gwet's AC1 asks the same question but stays steady when nearly every marker has the same answer, "
-           "where kappa can swing on one decision.",
-}
-
-
 def _explain(name: str) -> str:
-    try:
-        from ..agreement import EXPLAIN
-    except ImportError:  # an older core: the kit's own one-sentence explanations
-        EXPLAIN = {}  # noqa: N806
-    text = EXPLAIN.get(name) if isinstance(EXPLAIN, dict) else None
-    return text or _EXPLAIN_FALLBACK[name]
+    """One plain sentence on a statistic, from the core's single list of them."""
+    return EXPLAIN[name]
 
 
 def _offered_rows(c, markers=None) -> list[dict]:
@@ -61,33 +51,10 @@ def _level_word(level) -> str:
 
 
 def competency_rows(c, sheet=None, session=None) -> list[dict]:
-    """Per competency 3 to 8: the learner's call, the assessor's, exact / within one, and the assessor's note.
-
-    Read from ``Comparison.competency_table`` when the core provides it, else from the sheet and the key."""
-    from ..model import LEVEL_ORDER
-
-    table = getattr(c, "competency_table", None)
-    if table is not None and not getattr(table, "empty", True):
-        return [dict(r) for r in table.to_dict("records")]
-    calls = dict(getattr(sheet, "competency_calls", {}) or {})
-    key = getattr(session, "key", None)
-    keyed = dict(getattr(key, "competencies", {}) or {})
-    if not keyed:
-        return []
-    from ..framework import framework
-
-    names = {comp.number: comp.name for comp in framework().competencies}
-    rows = []
-    for n in sorted(keyed):
-        call = keyed[n]
-        mine = calls.get(n)
-        exact = within = None
-        if mine is not None:
-            gap = abs(LEVEL_ORDER.index(mine) - LEVEL_ORDER.index(call.level))
-            exact, within = gap == 0, gap <= 1
-        rows.append({"competency": n, "name": names.get(n, ""), "learner": mine, "assessor": call.level,
-                     "exact": exact, "within_one": within, "note": call.note, "evidence": tuple(call.evidence)})
-    return rows
+    """Per competency 3 to 8: the learner's call, the assessor's, exact / within one, and the assessor's note
+    (the rows of ``Comparison.competency_table``; none when the key makes no competency calls)."""
+    table = c.competency_table
+    return [] if table is None or table.empty else [dict(r) for r in table.to_dict("records")]
 
 
 def _competency_html(rows) -> str:
@@ -327,8 +294,6 @@ class CalibrationDashboard(w.VBox):
             fn(session_id)
 
     def show(self, cal) -> None:
-        from ..plots import agreement_over_time, bias_heatmap
-
         if cal.history.empty:
             self.headline.value = ("<p><b>No compared attempts yet.</b> Rate a session or an excerpt and press "
                                    "<i>Compare with the assessor</i>; your calibration appears here.</p>")

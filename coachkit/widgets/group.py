@@ -30,8 +30,11 @@ from ..group import (
     group_summary,
     sample_exports,
 )
+from ..library import canonical_id, catalogue, load_session
 from ..model import Session, slug
 from ..render import Html, esc
+from ..settings import home, remembered_name
+from ..store import RatingStore
 from .downloads import DownloadButton
 
 __all__ = ["GroupDashboard", "LiveCall", "ExportMyRatings", "received_html", "reliability_html"]
@@ -43,8 +46,6 @@ def _session(session) -> Session:
     if isinstance(session, Session):
         return session
     if isinstance(session, (str, os.PathLike)):
-        from ..library import load_session
-
         return load_session(session)
     raise CoachkitError(f"the dashboard needs a session (an id or a Session), not {type(session).__name__}")
 
@@ -75,7 +76,6 @@ def _labels(sheets) -> dict[str, str]:
 
 class _ReadOnce:
     """A sheet source whose first read is already done (the group loaded above); later reads go to ``source``."""
-
     def __init__(self, source: SheetSource, loaded: GroupRatings):
         self._source = source
         self._loaded: GroupRatings | None = loaded
@@ -449,7 +449,6 @@ class LiveCall(w.VBox):
                        folder: str | None = None) -> GroupDashboard | None:
         """Read the ratings and open the dashboard on ``session_id`` (default: the session most of them rate);
         returns it (None, with a message, on a problem)."""
-        from ..library import catalogue
 
         how = how or self.how.value
         folder = self.folder.value if folder is None else folder
@@ -506,10 +505,7 @@ class ExportMyRatings(w.VBox):
     """
 
     def __init__(self, store=None, folder=None):
-        from ..settings import home, remembered_name
-
         if store is None:
-            from ..store import RatingStore
 
             store = RatingStore()
         self.store = store
@@ -527,8 +523,6 @@ class ExportMyRatings(w.VBox):
         self._sessions()
 
     def _titles(self, ids) -> list[tuple[str, str]]:
-        from ..library import canonical_id, catalogue
-
         known = {s.id: s for s in catalogue()} if ids else {}  # titles only: no talk or key is read
         out = []
         for sid in ids:
@@ -575,6 +569,4 @@ class ExportMyRatings(w.VBox):
 
 def _reserved_ids() -> set[str]:
     """The ids of the calibration check's reserved sessions (never listed: their ratings travel with the check)."""
-    from ..library import catalogue
-
     return {s.id for s in catalogue(include_check=True) if s.meta.get("use") == "check"}

@@ -19,8 +19,14 @@ import ipywidgets as w
 
 from ..authoring import DEMO_TRANSCRIPT, KeyDraft, default_library, drafts
 from ..errors import CoachkitError
+from ..framework import framework
+from ..library import catalogue, library_roots, load_session
 from ..model import RatingSheet, Session, slug
 from ..render import esc, shown_path
+from ..report import observation_report, scale
+from ..settings import home
+from ..store import RatingStore
+from ..transcripts import load_transcript
 from .downloads import DownloadButton
 from .rating import RatingForm
 from .transcript import TranscriptView, save_upload
@@ -60,8 +66,6 @@ def _file_name(upload_value) -> str:
 
 def _own_sessions_with_keys() -> list[tuple[str, str]]:
     """(label, id) of the sessions in the mentor's own library folders (not the sample library)."""
-    from ..library import library_roots, load_session
-
     out = []
     for label, root in library_roots():
         if label == "sample library" or not root.is_dir():
@@ -177,8 +181,6 @@ class KeyEditor(w.VBox):
 
     def load(self, transcript, coach: str | None = None, speakers=None, shown_name: str | None = None) -> None:
         """Show a transcript (a path or a Session) and a key to write for it (your draft, if you began one)."""
-        from ..transcripts import load_transcript
-
         try:
             session = transcript if isinstance(transcript, Session) else load_transcript(
                 transcript, coach=coach, speakers=speakers)
@@ -301,8 +303,6 @@ class KeyEditor(w.VBox):
 
     def save(self) -> Path | None:
         """Save the session and its key; say where, that it passes the kit's check, and which lessons list it."""
-        from ..library import library_roots
-
         if self.draft is None:
             self.result.value = _ERR.format("Load a transcript first.")
             return None
@@ -338,8 +338,6 @@ class ObservationReportForm(w.VBox):
     """
 
     def __init__(self, source=None, store=None, *, example=None):
-        from ..report import scale
-
         self._source = source
         self._example = example  # a (RatingSheet, Session) offered first, as a worked example
         self._example_values: dict[str, str] = {}
@@ -353,7 +351,6 @@ class ObservationReportForm(w.VBox):
                                  options=[("observed: ethical, stayed in the coach role", True),
                                           ("not observed", False), ("not recorded", None)], value=True,
                                  layout=w.Layout(width="100%", max_width="520px"))
-        from ..framework import framework
 
         self.calls: dict[int, w.Dropdown] = {}
         rows = []
@@ -407,8 +404,6 @@ class ObservationReportForm(w.VBox):
         elif isinstance(self._source, tuple):
             options.append((f"{self._source[1].title} ({self._source[0].rater})", "given"))
         if self.store is not None:
-            from ..library import catalogue
-
             rated = self.store.sheets()
             titles = {s.id: s.title for s in catalogue()} if rated else {}
             for sheet in reversed(rated):
@@ -425,8 +420,6 @@ class ObservationReportForm(w.VBox):
         self.based_on.value = options[0][1]
 
     def _sheet_and_session(self) -> tuple[RatingSheet, Session]:
-        from ..library import load_session
-
         choice = self.based_on.value or ""
         if choice == "editor":
             draft = self._source.draft
@@ -449,8 +442,6 @@ class ObservationReportForm(w.VBox):
     def write(self) -> Path | None:
         """Write the report into the kit's folder and offer it as a download; returns its path."""
 
-        from ..report import observation_report
-        from ..settings import home
 
         try:
             sheet, session = self._sheet_and_session()
@@ -478,11 +469,8 @@ class ObservationReportForm(w.VBox):
     def sample(cls, source=None, store=None) -> ObservationReportForm:
         """A complete, exemplary report to start from (the assessor's key of Farah's session, filled in);
         ``source`` (a :class:`KeyEditor`) and your saved ratings are offered in the list too."""
-        from ..library import load_session
 
         if store is None:
-            from ..store import RatingStore
-
             store = RatingStore()
         session = load_session("farah-stolen-slides")
         form = cls(source, store=store, example=(sheet_from_key(session, rater="Mira"), session))

@@ -10,11 +10,21 @@ import re
 
 import ipywidgets as w
 
+from ..controller import RatingController, remember_session, remembered_session
+from ..convenience import calibration
+from ..drill import drill_questions
 from ..errors import CoachkitError
-from ..library import catalogue
+from ..framework import framework
+from ..library import canonical_id, catalogue, load_session, scenario_sessions
 from ..library import sessions as library_sessions
+from ..metrics import conversation_metrics, metric_reasons
+from ..model import slug
+from ..redaction import redact
 from ..render import esc, shown_path, table_html
-from .feedback import CalibrationDashboard, FeedbackView, MetricsPanel
+from ..settings import remember_name, remembered_name
+from ..store import RatingStore
+from ..transcripts import load_transcript
+from .feedback import CalibrationDashboard, FeedbackView, MetricsPanel, competency_rows
 from .keyeditor import whole_labels
 from .markers import MarkerBrowser, MarkerDrill
 from .rating import RatingForm
@@ -27,28 +37,18 @@ __all__ = ["RatingPanel", "SessionPicker", "LevelsSideBySide", "MyCalibration", 
 def _store(store):
     if store is not None:
         return store
-    from ..store import RatingStore
 
     return RatingStore()
 
 
 def _session(session):
     if isinstance(session, str):
-        from ..library import load_session
-
         return load_session(session)
     return session
 
 
 def _scenario_sessions(scenario, sessions):
-    """One scenario's full sessions, ordered below, ACC, PCC, MCC (the core's choice where it offers one)."""
-    try:
-        from ..library import scenario_sessions
-    except ImportError:  # an older core: the same order from model.LEVEL_ORDER
-        from ..model import LEVEL_ORDER
-
-        found = [s for s in sessions if s.meta.get("scenario") == scenario and s.kind == "full"]
-        return sorted(found, key=lambda s: LEVEL_ORDER.index(s.level) if s.level in LEVEL_ORDER else 99)
+    """One scenario's full sessions, ordered below, ACC, PCC, MCC (the core decides the trio and its order)."""
     return list(scenario_sessions(scenario))
 
 
@@ -65,9 +65,6 @@ class RatingPanel(w.VBox):
     """
 
     def __init__(self, session, store=None, focus_only: bool | None = None, recording=None, rater: str | None = None):
-        from ..controller import RatingController
-        from ..settings import remembered_name
-
         self.session = _session(session)
         self.store = _store(store)
         self.controller = RatingController(self.session, self.store)
@@ -109,8 +106,6 @@ class RatingPanel(w.VBox):
                 f"see and change its lines and note.</p>")
 
     def _start(self, name: str) -> None:
-        from ..settings import remember_name
-
         sheet = self.controller.start(name)
         remember_name(name)
         _warm_scoring()
@@ -125,8 +120,6 @@ class RatingPanel(w.VBox):
                 self.form.say(f"Welcome back, {name}: your unfinished attempt is here as you left it.")
 
     def _remember(self) -> None:
-        from ..controller import remember_session
-
         if not getattr(self, "_remembered", False):
             remember_session(self.session.id)
             self._remembered = True
@@ -142,7 +135,6 @@ class RatingPanel(w.VBox):
         self.form.say("A new attempt: your earlier one is kept in your calibration.")
 
     def _competencies(self):
-        from .feedback import competency_rows
 
         if self.session.kind != "full":
             return []
@@ -216,15 +208,11 @@ class SessionPicker(w.VBox):
     on the session the learner last worked on."""
 
     def __init__(self, ids=None, kind=None, store=None, title="Choose a session", first: str | None = None):
-        from ..controller import remembered_session
-
         self.store = store
         found = catalogue(kind)  # titles only: a session's talk and key are read when it is opened
         if ids is None:
             found = sorted(found, key=lambda s: (neutral_title(s).casefold(), s.id))
         else:
-            from ..library import canonical_id
-
             wanted = {canonical_id(i) for i in ids}
             found = [s for s in found if s.id in wanted]
         options = [(_neutral_label(s), s.id) for s in found]
@@ -239,8 +227,6 @@ class SessionPicker(w.VBox):
 
     def choose(self, session_id: str) -> None:
         """What choosing a session in the list does: open it, and reopen on it next time."""
-        from ..controller import remember_session
-
         remember_session(session_id)
         self.show_session(session_id)
 
@@ -257,18 +243,12 @@ def marker_tour() -> MarkerBrowser:
 
 
 def marker_drill(n: int = 12) -> MarkerDrill:
-    from ..drill import drill_questions
-
     return MarkerDrill(drill_questions(library_sessions(), n=n))
 
 
 class LevelsSideBySide(w.VBox):
     """One client coached at ACC, PCC and MCC: the numbers, the assessor's summaries, and each transcript."""
-
     def __init__(self, scenario: str | None = None):
-        from ..framework import framework
-        from ..metrics import conversation_metrics
-
         sessions = catalogue(kind="full")  # the scenarios from the list; only the chosen one's sessions are read
         scenarios = sorted({s.meta.get("scenario") for s in sessions if s.meta.get("scenario") and s.kind == "full"})
         if not scenarios:
@@ -321,8 +301,6 @@ class MyCalibration(w.VBox):
     name box and a refresh; a practise-next suggestion opens its excerpt for rating right here."""
 
     def __init__(self, store=None, rater: str | None = None):
-        from ..settings import remembered_name
-
         self.store = _store(store)
         self.name = w.Text(value=rater if rater is not None else remembered_name(), description="Your name")
         self.refresh_button = w.Button(description="Show my calibration", button_style="primary",
@@ -341,8 +319,6 @@ class MyCalibration(w.VBox):
         return [s for s in self.store.sheets() if s.finished and s.rater.strip().casefold() == wanted]
 
     def refresh(self) -> None:
-        from ..convenience import calibration
-
         name = self.name.value.strip()
         if not name:
             self.status.value = "<p>Type the name you rate under.</p>"
@@ -365,7 +341,6 @@ class MyCalibration(w.VBox):
 
 class StartHere(w.VBox):
     """Where the learner's ratings are kept, and what the library holds (every session, one line each)."""
-
     def __init__(self, store=None):
         store = _store(store)
         rows = [
@@ -478,7 +453,6 @@ class BringYourOwn(w.VBox):
     def load(self, path, shown_name: str | None = None) -> None:
         from pathlib import Path
 
-        from ..transcripts import load_transcript
 
         self.path = path
         self.shown_name = shown_name or Path(path).name
@@ -523,10 +497,6 @@ class BringYourOwn(w.VBox):
     def refresh(self) -> None:
         from dataclasses import replace
 
-        from ..metrics import conversation_metrics, metric_reasons
-        from ..model import slug
-        from ..redaction import redact
-        from ..transcripts import load_transcript
 
         if self.path is None or not self.coach.value:
             return
