@@ -36,7 +36,7 @@ from ._yamlio import line_of, load_yaml, short
 from .errors import FormatError
 from .model import KINDS, LEVELS
 
-__all__ = ["SessionInfo", "read_header", "neutral_order", "is_check"]
+__all__ = ["SessionInfo", "read_header", "neutral_order", "is_check", "reserved_ids"]
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _REQUIRED = ("format", "id", "title", "kind", "topic")
@@ -81,6 +81,11 @@ def neutral_order(s):
 def is_check(s) -> bool:
     """Whether a Session or a SessionInfo is a reserved calibration-check session (``use: check``)."""
     return s.meta.get("use") == "check"
+
+
+def reserved_ids(infos) -> set[str]:
+    """The ids among ``infos`` (e.g. ``library.catalogue(include_check=True)``) reserved for the check."""
+    return {s.id for s in infos if is_check(s)}
 
 
 def _top_level(text: str) -> str:

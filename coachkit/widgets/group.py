@@ -33,6 +33,7 @@ from ..group import (
 from ..library import canonical_id, catalogue, load_session
 from ..model import Session, slug
 from ..render import Html, esc
+from ..session_headers import reserved_ids
 from ..settings import home, remembered_name
 from ..store import RatingStore
 from .downloads import DownloadButton
@@ -569,4 +570,4 @@ class ExportMyRatings(w.VBox):
 
 def _reserved_ids() -> set[str]:
     """The ids of the calibration check's reserved sessions (never listed: their ratings travel with the check)."""
-    return {s.id for s in catalogue(include_check=True) if s.meta.get("use") == "check"}
+    return reserved_ids(catalogue(include_check=True))

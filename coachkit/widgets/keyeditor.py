@@ -24,6 +24,7 @@ from ..library import catalogue, library_roots, load_session
 from ..model import RatingSheet, Session, slug
 from ..render import esc, shown_path
 from ..report import observation_report, scale
+from ..session_headers import is_check, reserved_ids
 from ..settings import home
 from ..store import RatingStore
 from ..transcripts import load_transcript
@@ -76,7 +77,7 @@ def _own_sessions_with_keys() -> list[tuple[str, str]]:
                     s = load_session(folder)
                 except CoachkitError:
                     continue
-                if s.key is not None:
+                if s.key is not None and not is_check(s):  # a private check form stays out of view
                     out.append((f"{s.title} (saved key, version {s.key.version})", s.id))
     return out
 
@@ -404,7 +405,8 @@ class ObservationReportForm(w.VBox):
         elif isinstance(self._source, tuple):
             options.append((f"{self._source[1].title} ({self._source[0].rater})", "given"))
         if self.store is not None:
-            rated = self.store.sheets()
+            hidden = reserved_ids(catalogue(include_check=True))  # check sheets travel with the check only
+            rated = [s for s in self.store.sheets() if s.session_id not in hidden]
             titles = {s.id: s.title for s in catalogue()} if rated else {}
             for sheet in reversed(rated):
                 if sheet.marks:
