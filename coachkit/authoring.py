@@ -24,7 +24,19 @@ from .controller import RatingController
 from .errors import CoachkitError
 from .framework import framework
 from .library import SESSION_FILE, library_roots, list_sessions, load_session, validate_paths, write_session
-from .model import LEVELS, AnswerKey, Cue, Decision, RatingSheet, Session, Utterance, check_level, slug
+from .model import (
+    COMPETENCY_NUMBERS,
+    LEVELS,
+    AnswerKey,
+    CompetencyCall,
+    Cue,
+    Decision,
+    RatingSheet,
+    Session,
+    Utterance,
+    check_level,
+    slug,
+)
 from .settings import home, library_paths
 
 __all__ = ["KeyDraft", "default_library", "drafts", "drafts_folder", "DEMO_TRANSCRIPT", "DRAFT_FORMAT"]
@@ -149,6 +161,19 @@ class KeyDraft:
         self.level = check_level(level)
         self.keep()
 
+    def call_competency(self, number: int, level: str | None) -> None:
+        """The assessor's call on one competency's depth (3 to 8; None takes it back). A key calls all six
+        or none, as the library's keys do."""
+        if self.controller.sheet is None:
+            raise CoachkitError("type the assessor's name and press Start first")
+        self.controller.call_competency(number, level)
+        self.keep()
+
+    @property
+    def competency_calls(self) -> dict[int, str]:
+        """The competency calls made so far (3 to 8 -> level)."""
+        return dict(self.controller.sheet.competency_calls) if self.controller.sheet else {}
+
     @property
     def session_id(self) -> str:
         """The id the session is saved under: a slug typed by the author, else one made from the title."""
@@ -186,6 +211,10 @@ class KeyDraft:
             out.append("write a short summary of the session")
         if not self.title.strip():
             out.append("give the session a title")
+        called = self.competency_calls
+        if called and len(called) < len(COMPETENCY_NUMBERS):
+            left = ", ".join(str(n) for n in COMPETENCY_NUMBERS if n not in called)
+            out.append(f"call every competency's depth or none (not yet called: {left})")
         clash = self._id_clash(library)
         if clash:
             out.append(clash)
@@ -237,7 +266,11 @@ class KeyDraft:
                 note = mark.note.strip() or (f"Not heard; it could have been shown in {lines}." if lines
                                              else "Not heard in this session.")
                 decisions[m] = Decision(False, (), note, tuple(mark.evidence))
-        return AnswerKey(self.level, self.summary.strip(), version, decisions, assessor=self.assessor)
+        calls = self.competency_calls
+        competencies = {n: CompetencyCall(level, f"The assessor's call on the whole competency: {level} depth.")
+                        for n, level in sorted(calls.items())} if len(calls) == len(COMPETENCY_NUMBERS) else {}
+        return AnswerKey(self.level, self.summary.strip(), version, decisions, assessor=self.assessor,
+                         competencies=competencies)
 
     # ----------------------------------------------------------------------------------- saving
     def save(self, library: str | os.PathLike | None = None, overwrite: bool = False) -> Path:
@@ -382,6 +415,8 @@ class KeyDraft:
         for m, d in key.decisions.items():
             lines = d.evidence if d.evidenced else d.opportunity
             self.controller.mark(m, d.evidenced, lines, d.note)
+        for n, call in key.competencies.items():
+            self.controller.call_competency(n, call.level)
         self.level = key.level
         self.summary = key.summary
         self.consent = session.meta.get("consent", self.consent)

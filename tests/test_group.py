@@ -435,3 +435,14 @@ def test_the_group_analysis_imports_no_rendering():
     tree = ast.parse(Path(ck.group.__file__).read_text(encoding="utf-8"))
     imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
     assert not {m for m in imported if m.split(".")[-1] in ("render", "render_group", "widgets")}
+
+
+def test_after_the_last_reveal_the_dashboard_shows_the_groups_competency_calls():
+    """Issue 15: the group dashboard carries the per-competency calls, revealed with the key."""
+    from coachkit.widgets import GroupDashboard
+
+    board = GroupDashboard.sample()
+    assert "Each competency's depth" not in board.html  # nothing of the key before the reveal
+    for marker in list(board.summary["marker"]):
+        board.reveal(marker)
+    assert "Each competency's depth" in board.html and "Establishes and Maintains Agreements" in board.html

@@ -241,3 +241,27 @@ def test_uploads_are_named_as_the_coach_named_them_and_a_recording_feeds_the_pla
     editor.upload.value = _upload("my call.vtt", b"WEBVTT\n\n1\n00:00:05.000 --> 00:00:02.000\nSam: hi\n")
     assert "my call.vtt:4" in editor.message.value and "coachkit-key-" not in editor.message.value
     assert editor.area.children == () and editor.draft is None  # the last transcript's work is not shown
+
+
+def test_a_mentor_key_carries_competency_calls_all_six_or_none(tmp_path, monkeypatch):
+    """Issue 15: the key editor carries the per-competency calls into the saved key, and reopens them."""
+    from coachkit.authoring import DEMO_TRANSCRIPT, KeyDraft
+    from coachkit.framework import framework
+    from coachkit.transcripts import load_transcript
+
+    monkeypatch.setenv("COACHKIT_HOME", str(tmp_path / "home"))
+    draft = KeyDraft(load_transcript(DEMO_TRANSCRIPT, coach="Sam"), assessor="Mira", title="Elif's call")
+    for m in framework().marker_ids:
+        draft.mark(m, False, [], "")
+    draft.set_level("ACC")
+    draft.summary = "A steady ACC session."
+    draft.call_competency(3, "PCC")
+    assert any("call every competency's depth or none" in p for p in draft.problems(tmp_path / "lib"))
+    for n in (4, 5, 6, 7, 8):
+        draft.call_competency(n, "ACC")
+    folder = draft.save(tmp_path / "lib")
+    saved = ck.load_session(folder)
+    assert {n: c.level for n, c in saved.key.competencies.items()} == {3: "PCC", 4: "ACC", 5: "ACC", 6: "ACC",
+                                                                        7: "ACC", 8: "ACC"}
+    again = KeyDraft.from_saved(folder, keep=False)
+    assert again.competency_calls[3] == "PCC"

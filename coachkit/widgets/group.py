@@ -26,6 +26,7 @@ from ..group import (
     SheetSource,
     StoreSource,
     dispute_order,
+    group_competency_summary,
     group_reliability,
     group_summary,
     sample_exports,
@@ -33,6 +34,7 @@ from ..group import (
 from ..library import canonical_id, catalogue, load_session
 from ..model import Session, slug
 from ..render import Html, esc
+from ..render_group import readable_competency_summary
 from ..session_headers import reserved_ids
 from ..settings import home, remembered_name
 from ..store import RatingStore
@@ -295,6 +297,9 @@ class GroupDashboard(w.VBox):
             rel = group_reliability(sheets, self.session)
             footer = ("<div style='margin-top:8px'><b>How far the group agrees with itself</b></div>"
                       + reliability_html(rel, font_size=fs - 4))
+            if self.session.key is not None and self.session.key.competencies:  # revealed with the last marker
+                footer += ("<div style='margin-top:12px'><b>Each competency's depth: the group's calls and the "
+                           "assessor's</b></div>" + readable_competency_summary(group_competency_summary(sheets, self.session)))
         return (f"<div class='ck-group-board' style='font-size:{fs}px;line-height:1.35'>"
                 f"<div style='font-size:{fs - 6}px;color:#555'>Most disputed first: the order to discuss them in.</div>"
                 f"<table style='border-collapse:collapse'>{''.join(rows)}</table>{footer}</div>")

@@ -223,6 +223,7 @@ class KeyEditor(w.VBox):
         self.form.on_start(d.start)
         self.form.on_change(self._marked)
         self.form.on_level(self._level)
+        self.form.on_competency(self._competency)
         if d.controller.sheet is not None:
             self.form.start(d.assessor)
             d.controller.sheet.level_call = d.level
@@ -269,6 +270,9 @@ class KeyEditor(w.VBox):
         self.draft.set_level(level)
         if self.draft.controller.sheet is not None:
             self.draft.controller.sheet.level_call = self.draft.level
+
+    def _competency(self, number, level) -> None:
+        self.draft.call_competency(number, level)
 
     def _set(self, name: str, value) -> None:
         setattr(self.draft, name, value)
