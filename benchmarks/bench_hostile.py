@@ -1,7 +1,7 @@
 """The worst hostile inputs the adversarial review found, each read by a fresh process as a user's would be.
 
 Each row runs one input in its own Python process and records its wall time and peak memory (the child's
-own ``ru_maxrss``, from ``os.wait4``). The baseline is the same kind of process reading a real worst case the
+own high-water mark, ``VmHWM``). The baseline is the same kind of process reading a real worst case the
 kit must handle: a three-hour Zoom transcript (about 1 MB) loaded with all its metrics. A hostile input may
 be refused or read, but never costs more than that honest file (goal 2x), and the detail gives the seconds and
 megabytes (issue: each well under 2 s and 500 MB). Measured, not asserted: a test never checks these times.
@@ -20,18 +20,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# The child reports its own peak memory (VmHWM belongs to the new process image, unlike ru_maxrss, which
+# also counts the parent's pages at fork time).
+_PEAK = "\nprint('PEAK', [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0])\n"
+
+
 def _run(code: str, cwd: Path) -> tuple[float, float, str]:
     """Seconds and peak MB of ``python -c code`` in a fresh process, and its last output line."""
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", code], cwd=cwd, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
-    out = proc.stdout.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
+    done = subprocess.run([sys.executable, "-c", code + _PEAK], cwd=cwd, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - start
-    last = (out.strip().splitlines() or [""])[-1].replace(f"{cwd}{os.sep}", "")[:80]
-    return seconds, usage.ru_maxrss / 1024, last
+    lines = (done.stdout + done.stderr).strip().splitlines() or [""]
+    peak = next((float(line.split()[1]) / 1024 for line in lines if line.startswith("PEAK ")), float("nan"))
+    said = [line for line in lines if not line.startswith("PEAK ")] or [""]
+    return seconds, peak, said[-1].replace(f"{cwd}{os.sep}", "")[:80]
 
 
 _READ = """
