@@ -228,13 +228,7 @@ class GroupDashboard(w.VBox):
         self.refresh()
 
     def _uploaded(self, value) -> None:
-        if not value:
-            return
-        self.add_uploads(list(value))
-        try:
-            self.upload.value = ()
-        except Exception:  # noqa: BLE001 - an older ipywidgets cannot clear it; the files are already read
-            pass
+        _take_uploads(self, value)
 
     # -------------------------------------------------------------------------------- display
     @property
@@ -431,13 +425,7 @@ class LiveCall(w.VBox):
                               "opens on the session they rate.</p>")
 
     def _uploaded(self, value) -> None:
-        if not value:
-            return
-        self.add_uploads(list(value))
-        try:
-            self.upload.value = ()
-        except Exception:  # noqa: BLE001 - an older ipywidgets cannot clear it; the files are already read
-            pass
+        _take_uploads(self, value)
 
     def add_uploads(self, files) -> GroupDashboard | None:
         """What dropping files into the box does (``(name, bytes)`` pairs or the box's dicts). Late arrivals
@@ -576,3 +564,14 @@ class ExportMyRatings(w.VBox):
 def _reserved_ids() -> set[str]:
     """The ids of the calibration check's reserved sessions (never listed: their ratings travel with the check)."""
     return reserved_ids(catalogue(include_check=True))
+
+
+def _take_uploads(view, value) -> None:
+    """What a file box's new files do in a group view: hand them to ``view.add_uploads``, then empty the box."""
+    if not value:
+        return
+    view.add_uploads(list(value))
+    try:
+        view.upload.value = ()
+    except Exception:  # noqa: BLE001 - an older ipywidgets cannot clear it; the files are already read
+        pass
