@@ -39,7 +39,7 @@ LESSONS = {
     "04_three_levels_side_by_side": (".widget-tab", False),
     "05_my_calibration": ("button:has-text('Show my calibration')", False),
     "06_bring_your_own_recording": ("button:has-text('Rate this session myself')", False),
-    "07_facilitator_live_call": ("button:has-text('Open the dashboard')", False),
+    "07_facilitator_live_call": ("button:has-text('Reveal next marker')", False),
     "08_author_an_answer_key": ("button:has-text('Write the report')", False),
     "09_calibration_check": ("button:has-text('Start or resume the check')", False),
 }
