@@ -19,10 +19,11 @@ from ..check import NOT_ICF, group_check_summary, next_check, score_check
 from ..check_controller import CheckController, check_history
 from ..errors import CoachkitError
 from ..framework import framework
-from ..library import check_forms, load_session
+from ..library import catalogue, check_forms, load_session
 from ..model import LEVEL_ORDER
 from ..render import esc
 from ..scoring import offered_markers
+from ..session_headers import is_check
 from ..settings import remember_name, remembered_name
 from ..store import RatingStore
 from .panels import RatingPanel
@@ -58,6 +59,11 @@ def _forms(form, sessions, forms) -> dict:
         return {form or "A": tuple(sessions)}
 
     return dict(check_forms())
+
+
+def _form_letters() -> list[str]:
+    """The reserved forms' letters, from the session headers alone (no transcript or key is read)."""
+    return sorted({s.meta.get("form") for s in catalogue(include_check=True) if is_check(s) and s.meta.get("form")})
 
 
 def download_link(html_text: str, filename: str, label: str = "Download my check record (HTML)") -> str:
@@ -427,10 +433,14 @@ class CheckNextStep(w.VBox):
             self.out.value = "<p>Type the name you rate under.</p>"
             return
         try:
-            forms = _forms(None, None, self._forms)
+            # the forms' sessions are read only when there is an attempt to score; the next step needs only
+            # which forms exist (their headers)
+            taken = self.store is not None and bool(self.store.check_attempts())
+            forms = _forms(None, None, self._forms) if (taken or self._forms is not None) else None
             history = check_history(self.store, name, (lambda f: forms[f]) if self._forms is not None else None,
-                                    rule=self.rule)
-            step = next_check(history, forms, rule=self.rule)
+                                    rule=self.rule) if taken else []
+            letters = sorted(forms) if forms is not None else _form_letters()
+            step = next_check(history, letters, rule=self.rule)
         except CoachkitError as exc:
             self.out.value = _error(exc)
             return
