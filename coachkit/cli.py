@@ -71,6 +71,8 @@ def _cmd_lab(args) -> int:
     cmd += ["--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
     if args.allow_root or (_as_root() and "--allow-root" not in args.extra):
         cmd.append("--allow-root")
+    if args.port:
+        cmd.append(f"--port={args.port}")
     return subprocess.call([*cmd, *args.extra])
 
 
@@ -78,6 +80,8 @@ def _cmd_app(args) -> int:
     lessons = _lessons_dir()
     target = str(lessons / args.lesson) if args.lesson else str(lessons)
     cmd = [sys.executable, "-m", "voila", target, *app_options(), *(["--no-browser"] if args.no_browser else [])]
+    if args.port:  # "--port 8870" as two words would otherwise leave 8870 to be read as a lesson
+        cmd.append(f"--port={args.port}")
     return subprocess.call([*cmd, *args.extra], env=app_environment())
 
 
@@ -160,11 +164,13 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("lab", help="open the lessons in JupyterLab (other options go to JupyterLab)")
     p.add_argument("--no-start", dest="start", action="store_false", help="do not open the start lesson")
     p.add_argument("--allow-root", action="store_true", help="run as root (added by itself when you are root)")
+    p.add_argument("--port", type=int, help="the port to serve on (default: JupyterLab's own)")
     p.set_defaults(func=_cmd_lab)
 
     p = sub.add_parser("app", help="open the lessons as an app, with no code shown (other options go to Voila)")
     p.add_argument("lesson", nargs="?", help="one lesson, e.g. 03_rate_a_full_session.ipynb")
     p.add_argument("--no-browser", action="store_true")
+    p.add_argument("--port", type=int, help="the port to serve on (default: Voila's own)")
     p.set_defaults(func=_cmd_app)
 
     p = sub.add_parser("validate", help="check session, key and framework files")

@@ -92,10 +92,10 @@ def test_lab_opens_the_start_lesson_and_passes_options_on(monkeypatch):
     assert cmd[1:3] == ["-m", "jupyterlab"]
     assert "--LabApp.default_url=/lab/tree/00_start_here.ipynb" in cmd
     assert any(a.startswith("--notebook-dir=") and a.endswith("notebooks") for a in cmd)
-    assert cmd[-3:] == ["--port", "8890", "--no-browser"]
+    assert "--port=8890" in cmd and cmd[-1] == "--no-browser"
     assert cli.main(["app", "03_rate_a_full_session.ipynb", "--port", "8891"]) == 0
     assert seen[1][1:3] == ["-m", "voila"] and seen[1][3].endswith("03_rate_a_full_session.ipynb")
-    assert seen[1][-2:] == ["--port", "8891"]
+    assert seen[1][-1] == "--port=8891"
     assert "--template=coachkit" in seen[1]  # the kit's own template: nothing fetched from outside
     monkeypatch.setattr(cli.os, "geteuid", lambda: 0, raising=False)  # as root, as in a container
     assert cli.main(["lab"]) == 0 and "--allow-root" in seen[2]
@@ -109,3 +109,15 @@ def test_unknown_options_of_other_commands_are_refused(capsys):
     with pytest.raises(SystemExit):
         cli.main(["validate", "x", "--frobnicate"])
     assert "unrecognized arguments" in capsys.readouterr().err
+
+
+def test_lab_and_app_take_a_port_as_two_words(monkeypatch):
+    """`make app ARGS="--port 8870 --no-browser"` (as the Makefile says): 8870 is the port, not a lesson."""
+    from coachkit import cli
+
+    calls = []
+    monkeypatch.setattr(cli.subprocess, "call", lambda cmd, **kw: calls.append(cmd) or 0)
+    assert cli.main(["app", "--port", "8870", "--no-browser"]) == 0
+    assert "--port=8870" in calls[-1] and not any(str(c).endswith("8870") and "port" not in str(c) for c in calls[-1])
+    assert cli.main(["lab", "--port", "8871"]) == 0
+    assert "--port=8871" in calls[-1]
