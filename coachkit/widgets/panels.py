@@ -47,11 +47,6 @@ def _session(session):
     return session
 
 
-def _scenario_sessions(scenario, sessions):
-    """One scenario's full sessions, ordered below, ACC, PCC, MCC (the core decides the trio and its order)."""
-    return list(scenario_sessions(scenario))
-
-
 def _error_box(exc: Exception) -> w.HTML:
     return w.HTML(f"<p style='color:#b00020'><b>Cannot show this:</b> {esc(exc)}</p>")
 
@@ -255,7 +250,7 @@ class LevelsSideBySide(w.VBox):
             super().__init__([w.HTML("<p>No scenario coached at several levels is in the library.</p>")])
             return
         scenario = scenario or scenarios[0]
-        trio = _scenario_sessions(scenario, sessions)
+        trio = list(scenario_sessions(scenario))  # the core decides the trio and its order
         self.sessions = trio
         fw = framework()
         rows = []

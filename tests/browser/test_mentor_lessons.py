@@ -190,37 +190,28 @@ def _lesson_06(page, errors, shot, view: str, tmp_path: Path) -> None:
     shot(page, f"{view}-06-bad-upload")
 
 
-@pytest.mark.parametrize("view", ["app", "lab"])
-def test_lesson_07_live_call(view, voila_server, lab_server, browser, tmp_path, home, shot):
-    lessons = _lessons(tmp_path)
-    errors: list[str] = []
-    page = _page(browser, errors)
-    if view == "app":
-        _open_voila(page, voila_server(lessons, _env(home)), "07")
-    else:
-        _open_lab(page, lab_server(lessons, _env(home)), "07")
+def _walk_07(page, errors, shot, view, tmp_path):
     _lesson_07(page, errors, shot, view, tmp_path)
 
 
-@pytest.mark.parametrize("view", ["app", "lab"])
-def test_lesson_08_key_and_report(view, voila_server, lab_server, browser, tmp_path, home, shot):
-    lessons = _lessons(tmp_path)
-    errors: list[str] = []
-    page = _page(browser, errors)
-    if view == "app":
-        _open_voila(page, voila_server(lessons, _env(home)), "08")
-    else:
-        _open_lab(page, lab_server(lessons, _env(home)), "08")
+def _walk_08(page, errors, shot, view, tmp_path):
     _lesson_08(page, errors, shot, view)
 
 
+def _walk_06(page, errors, shot, view, tmp_path):
+    _lesson_06(page, errors, shot, view, tmp_path)
+
+
 @pytest.mark.parametrize("view", ["app", "lab"])
-def test_lesson_06_own_recording(view, voila_server, lab_server, browser, tmp_path, home, shot):
+@pytest.mark.parametrize(("lesson", "walk"), [("07", _walk_07), ("08", _walk_08), ("06", _walk_06)],
+                         ids=["07_live_call", "08_key_and_report", "06_own_recording"])
+def test_mentor_lesson(lesson, walk, view, voila_server, lab_server, browser, tmp_path, home, shot):
+    """Each of lessons 06, 07 and 08, opened as a coach would in the app view and in JupyterLab."""
     lessons = _lessons(tmp_path)
     errors: list[str] = []
     page = _page(browser, errors)
     if view == "app":
-        _open_voila(page, voila_server(lessons, _env(home)), "06")
+        _open_voila(page, voila_server(lessons, _env(home)), lesson)
     else:
-        _open_lab(page, lab_server(lessons, _env(home)), "06")
-    _lesson_06(page, errors, shot, view, tmp_path)
+        _open_lab(page, lab_server(lessons, _env(home)), lesson)
+    walk(page, errors, shot, view, tmp_path)
