@@ -62,13 +62,21 @@ def app_options() -> list[str]:
     return ["--template=coachkit", "--VoilaConfiguration.classic_tree=True"]
 
 
+def lab_options() -> list[str]:
+    """JupyterLab options every lab the kit starts uses: the kit sends nothing anywhere, so there is no news
+    feed, no update check, and no prompt asking whether to fetch news (the kit's ``data/lab/overrides.json``
+    makes "Never" the default; a coach can still change it under Settings)."""
+    settings = Path(__file__).resolve().parent / "data" / "lab"
+    return ["--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            f"--LabApp.app_settings_dir={settings}"]
+
+
 def _cmd_lab(args) -> int:
     lessons = _lessons_dir()
     cmd = [sys.executable, "-m", "jupyterlab", f"--notebook-dir={lessons}"]
     if args.start:
         cmd.append("--LabApp.default_url=/lab/tree/00_start_here.ipynb")
-    # the kit sends nothing anywhere: no news feed, no update check
-    cmd += ["--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    cmd += lab_options()
     if args.allow_root or (_as_root() and "--allow-root" not in args.extra):
         cmd.append("--allow-root")
     if args.port:

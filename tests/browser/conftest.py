@@ -151,10 +151,63 @@ def cut_off_labels(page) -> list[str]:
 
 @pytest.fixture
 def lab_server():
-    """Start JupyterLab on a folder (no token, loopback only): ``lab_server(folder, env)`` -> Server."""
+    """Start JupyterLab on a folder as ``coachkit lab`` does (no token, loopback only): ``lab_server(folder, env)`` -> Server."""
+    from coachkit.cli import lab_options
+
     yield from _servers(lambda folder: ([sys.executable, "-m", "jupyterlab", "--no-browser", "--port={port}",
                                          "--ip=127.0.0.1", "--ServerApp.token=", "--ServerApp.password=",
-                                         "--allow-root", f"--notebook-dir={folder}"], "/api"))
+                                         "--allow-root", "--LabApp.expose_app_in_browser=True", *lab_options(),
+                                         f"--notebook-dir={folder}"], "/api"))
+
+
+#: true once the open notebook's kernel is connected and idle (the app is exposed by ``lab_server``)
+_KERNEL_READY = """() => {
+  const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+  const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
+  return !!(k && w.sessionContext.isReady && k.connectionStatus === 'connected' && k.status === 'idle');
+}"""
+#: how many code cells have run or are running (an execution count or the ``[*]`` prompt)
+_CELLS_STARTED = """() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
+  .filter(p => /\\[(\\d+|\\*)\\]/.test(p.textContent)).length"""
+
+
+def run_all_in_lab(page, url: str, notebook: str, ready: str, timeout_ms: int = 120_000) -> None:
+    """Open ``notebook`` in JupyterLab, wait for its kernel, choose Run > Run All Cells as a coach does, and
+    wait until the selector ``ready`` is in the notebook's output.
+
+    A Run All chosen while the kernel is still connecting is dropped by JupyterLab without a word (no cell
+    starts); it is chosen once more in that case. If ``ready`` never shows, a screenshot of the page and the
+    notebook's last lines go into the failure, so a red run says what the coach would have seen.
+    """
+    page.goto(f"{url}/lab/tree/{notebook}?reset", timeout=120_000)
+    page.wait_for_selector(".jp-Notebook .jp-Cell", state="attached", timeout=90_000)
+    page.wait_for_function(_KERNEL_READY, timeout=120_000)
+    target = page.locator(f".jp-OutputArea {ready}" if ready.startswith(".") else f".jp-OutputArea >> {ready}")
+    try:
+        for attempt in range(2):
+            page.get_by_role("menuitem", name="Run", exact=True).click()
+            page.get_by_text("Run All Cells", exact=True).first.click()
+            try:
+                page.wait_for_function(_CELLS_STARTED, timeout=30_000)
+                break
+            except Exception:
+                if attempt:
+                    raise
+        target.first.wait_for(state="attached", timeout=timeout_ms)
+        target.first.scroll_into_view_if_needed()
+    except Exception as exc:
+        ARTIFACTS.mkdir(exist_ok=True)
+        name = f"lab-failed-{Path(notebook).stem}.png"
+        page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+        tail = page.inner_text(".jp-Notebook")[-1500:] if page.locator(".jp-Notebook").count() else ""
+        raise AssertionError(f"JupyterLab: {ready!r} never showed in {notebook} (see test-artifacts/{name}); "
+                             f"the notebook ends with:\n{tail}") from exc
+
+
+@pytest.fixture
+def lab_run_all():
+    """``lab_run_all(page, url, notebook, ready)``: open a lesson in JupyterLab and run every cell."""
+    return run_all_in_lab
 
 
 @pytest.fixture

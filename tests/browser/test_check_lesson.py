@@ -151,17 +151,12 @@ def test_app_view_drive_to_a_pass_with_a_reload_in_the_middle(voila_server, brow
     assert not outside, f"the app view asked for something outside this machine: {outside[:5]}"
 
 
-def test_jupyterlab_drive_to_a_fail_and_the_retake(lab_server, browser, tmp_path, shot, page_checks):
+def test_jupyterlab_drive_to_a_fail_and_the_retake(lab_server, lab_run_all, browser, tmp_path, shot, page_checks):
     env, lessons, draws = _world(tmp_path, outputs=False)
     server = lab_server(lessons, env)
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     outside = page_checks.watch_requests(page)
-    page.goto(f"{server.url}/lab/tree/{LESSON}?reset", timeout=120_000)
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
-    page.wait_for_selector("text=| Idle", timeout=60_000)
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.get_by_text("Run All Cells", exact=True).first.click()
-    page.wait_for_selector(".jp-OutputArea >> text=Start or resume the check", timeout=90_000)
+    lab_run_all(page, server.url, LESSON, "text=Start or resume the check")
     _fine(page, page_checks, "JupyterLab, opened")
 
     page.locator(".jp-OutputArea .widget-text input").first.fill("Ravi")

@@ -77,15 +77,6 @@ def _open_voila(page, server, lesson: str) -> None:
     page.get_by_role("button", name=READY[lesson]).first.wait_for(timeout=120_000)
 
 
-def _open_lab(page, server, lesson: str) -> None:
-    page.goto(f"{server.url}/lab/tree/{LESSONS[lesson]}", timeout=120_000)
-    page.wait_for_selector(".jp-Notebook .jp-Cell", state="attached", timeout=90_000)
-    page.wait_for_selector("text=| Idle", timeout=60_000)
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.get_by_text("Run All Cells", exact=True).first.click()
-    page.locator(".jp-OutputArea").get_by_role("button", name=READY[lesson]).first.wait_for(timeout=120_000)
-
-
 def _check_page(page, errors) -> str:
     """What every mentor lesson must pass, whatever was clicked: widgets displayed, labels whole."""
     text = page.inner_text("body")
@@ -205,7 +196,7 @@ def _walk_06(page, errors, shot, view, tmp_path):
 @pytest.mark.parametrize("view", ["app", "lab"])
 @pytest.mark.parametrize(("lesson", "walk"), [("07", _walk_07), ("08", _walk_08), ("06", _walk_06)],
                          ids=["07_live_call", "08_key_and_report", "06_own_recording"])
-def test_mentor_lesson(lesson, walk, view, voila_server, lab_server, browser, tmp_path, home, shot):
+def test_mentor_lesson(lesson, walk, view, voila_server, lab_server, lab_run_all, browser, tmp_path, home, shot):
     """Each of lessons 06, 07 and 08, opened as a coach would in the app view and in JupyterLab."""
     lessons = _lessons(tmp_path)
     errors: list[str] = []
@@ -213,5 +204,5 @@ def test_mentor_lesson(lesson, walk, view, voila_server, lab_server, browser, tm
     if view == "app":
         _open_voila(page, voila_server(lessons, _env(home)), lesson)
     else:
-        _open_lab(page, lab_server(lessons, _env(home)), lesson)
+        lab_run_all(page, lab_server(lessons, _env(home)).url, LESSONS[lesson], f"button:has-text('{READY[lesson]}')")
     walk(page, errors, shot, view, tmp_path)
