@@ -12,6 +12,10 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 DEV    := $(VENV)/.installed-dev
 ARGS   ?=
+# The kit's bytecode, written once as pip writes it for an installed package (an editable install leaves it
+# to the first import, which never writes it where PYTHONDONTWRITEBYTECODE is set): every kernel that
+# imports the kit would otherwise compile it again. Quick when nothing changed.
+COMPILE = @$(PY) -m compileall -q coachkit
 
 .PHONY: lab app test lint bench clean env dev
 
@@ -23,6 +27,7 @@ $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e .
+	$(COMPILE)
 	@touch $(STAMP)
 
 # The test and benchmark tools, only for make test / lint / bench.
@@ -31,9 +36,11 @@ $(DEV): $(STAMP)
 	@touch $(DEV)
 
 lab: $(STAMP)
+	$(COMPILE)
 	$(VENV)/bin/coachkit lab $(ARGS)
 
 app: $(STAMP)
+	$(COMPILE)
 	$(VENV)/bin/coachkit app $(ARGS)
 
 lint: $(DEV)
@@ -42,10 +49,12 @@ lint: $(DEV)
 # The tests run with no network but loopback (tools/offline: a network namespace with only lo up), after
 # the environment is installed (that needs the package registry).
 test: lint
+	$(COMPILE)
 	tools/offline $(PY) -m pytest
 	tools/offline $(PY) -m pytest --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg notebooks
 
 bench: $(DEV)
+	$(COMPILE)
 	$(PY) benchmarks/run.py
 
 clean:

@@ -31,7 +31,7 @@ import difflib
 import errno
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ._yamlio import short
@@ -52,27 +52,9 @@ from .session_headers import SessionInfo, is_check, neutral_order, read_header
 from .settings import home, library_paths
 
 __all__ = [
-    "FORMAT",
-    "CONSENTS",
-    "SESSION_FILE",
-    "ALIASES_FILE",
-    "SessionList",
-    "SessionInfo",
-    "catalogue",
-    "load_session",
-    "key_versions",
-    "list_sessions",
-    "sessions",
-    "problems",
-    "scenario_sessions",
-    "check_forms",
-    "validate",
-    "validate_paths",
-    "write_session",
-    "import_transcript",
-    "library_roots",
-    "own_library",
-    "aliases",
+    "FORMAT", "CONSENTS", "SESSION_FILE", "ALIASES_FILE", "SessionList", "SessionInfo", "catalogue", "load_session",
+    "key_versions", "list_sessions", "sessions", "problems", "scenario_sessions", "check_forms", "validate",
+    "validate_paths", "write_session", "import_transcript", "library_roots", "own_library", "aliases",
     "canonical_id",
 ]
 
@@ -376,17 +358,30 @@ def validate(id_or_path: str | os.PathLike) -> Session:
 # listing
 
 
+def _not_check(info: SessionInfo) -> bool:
+    return not is_check(info)
+
+
 class SessionList(list):
     """A list of sessions that also names the sessions it had to skip (``problems``: one FormatError each)."""
 
     problems: tuple[FormatError, ...] = ()
 
 
-def _read_all(roots, wanted: set[str] | None = None) -> tuple[list[tuple[Session, str]], list[FormatError]]:
+def _keeps(keep: Callable[[SessionInfo], bool] | None, folder: Path, label: str) -> bool:
+    """Whether ``keep`` takes the session, from its header alone (cached); a bad header is left to the full read."""
+    try:
+        return keep is None or keep(read_header(folder, label))
+    except (CoachkitError, OSError):
+        return True
+
+
+def _read_all(roots, wanted: set[str] | None = None, keep: Callable[[SessionInfo], bool] | None = None):
+    """``(session, label)`` pairs and problems; a session ``keep`` refuses by its header is never read."""
     index, twice, trouble = _index(roots)
     found: list[tuple[Session, str]] = []
     for sid, (folder, label) in index.items():
-        if (wanted is not None and sid not in wanted) or sid in twice:
+        if (wanted is not None and sid not in wanted) or sid in twice or not _keeps(keep, folder, label):
             continue
         try:
             found.append((_load(folder), label))
@@ -418,7 +413,7 @@ def sessions(
         raise CoachkitError(f"unknown kind {short(kind)}: choose one of {', '.join(KINDS)}")
     renamed = aliases(roots) if ids is not None else {}
     wanted = None if ids is None else {renamed.get(i, i) for i in ids}
-    found, trouble = _read_all(roots, wanted)
+    found, trouble = _read_all(roots, wanted, None if include_check else _not_check)
     out = SessionList(sorted(
         (s for s, _ in found if (kind is None or s.kind == kind) and (include_check or not is_check(s))), key=neutral_order
     ))
@@ -470,7 +465,7 @@ def list_sessions(roots: Iterable[str | os.PathLike] | None = None, *, include_c
     """
     import pandas as pd  # heavy and optional: only the table needs it
 
-    found, trouble = _read_all(roots)
+    found, trouble = _read_all(roots, keep=None if include_check else _not_check)
     labels = {s.id: label for s, label in found}
     listed = sorted((s for s, _ in found if include_check or not is_check(s)), key=neutral_order)
     columns = ["id", "title", "kind", "level", "minutes", "focus", "topic", "library"]
@@ -504,7 +499,7 @@ def check_forms(roots: Iterable[str | os.PathLike] | None = None) -> dict[str, t
     """Each reserved calibration-check form and its sessions (``use: check``, ``form: A``): full sessions
     first, then excerpts, each by id. A facilitator's private forms come from their own library folder;
     a form may not be spread over two library folders (the later folder's sessions are skipped)."""
-    found, _ = _read_all(roots)
+    found, _ = _read_all(roots, keep=is_check)
     forms: dict[str, list[Session]] = {}
     home_of: dict[str, str] = {}
     for s, label in found:

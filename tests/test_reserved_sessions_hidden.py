@@ -94,6 +94,26 @@ def test_the_library_lists_leave_reserved_sessions_out(world):
     assert {s.id for s in library.sessions(include_check=True)} >= ids  # still there for the check itself
 
 
+def test_a_listing_never_opens_a_reserved_transcript(tmp_path, monkeypatch):
+    """Listing the practice library reads no reserved session beyond its header: the lessons that list it (the
+    marker drill reads every key) do not pay for the check's sessions, and a reserved transcript that cannot
+    be read troubles only the check and ``coachkit validate``, not a learner's list."""
+    monkeypatch.setenv("COACHKIT_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("COACHKIT_LIBRARY", str(tmp_path / "library"))
+    (tmp_path / "library").mkdir()
+    _private_form(tmp_path / "library")
+    transcript = next((tmp_path / "library" / PRIVATE_ID).glob("*.vtt"))
+    transcript.write_text("WEBVTT\n\n00:00:05.000 --> 00:00:01.000\nthe end before the start\n", encoding="utf-8")
+    opened: list[str] = []
+    real = library._load
+    monkeypatch.setattr(library, "_load", lambda folder: opened.append(Path(folder).name) or real(folder))
+    listed = library.sessions()
+    assert PRIVATE_ID not in {s.id for s in listed} and not listed.problems
+    assert not [name for name in opened if name.startswith("check-")], "a reserved session was read in full"
+    assert PRIVATE_ID in " ".join(str(p) for p in library.problems())  # validate still names it
+    assert library.list_sessions().attrs["problems"] == []
+
+
 def test_drills_and_practise_next_never_use_them(world):
     from coachkit.convenience import calibration
     from coachkit.drill import drill_questions
