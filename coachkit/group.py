@@ -25,15 +25,14 @@ two people).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
 from .agreement import agreement_band, coefficients, confusion_table, fleiss_kappa
 from .errors import CoachkitError
-from .frames import compare_frame
 from .framework import framework
 from .model import LEVEL_ORDER, RatingSheet, Session
 from .scoring import offered_markers
@@ -66,6 +65,8 @@ __all__ = [
     "load_uploads",
     "latest_attempts",
     "group_summary",
+    "MarkerSplit",
+    "marker_splits",
     "group_competency_summary",
     "group_reliability",
     "fleiss_kappa",
@@ -163,19 +164,69 @@ def _summary_markers(session: Session) -> list[str]:
     return list(session.focus) if session.focus else list(order)
 
 
-def _long_marks(sheets: Sequence[RatingSheet], markers: Sequence[str]):
-    import pandas as pd
+class MarkerSplit(NamedTuple):
+    """One marker on the group's board: how many participants decided it, how many heard it, and the key.
 
-    wanted = set(markers)
+    Shares are fractions 0..1, NaN where nobody decided; ``assessor`` and ``agreement`` are None and NaN
+    without a key. :func:`group_summary` is these rows as a table.
+    """
+
+    marker: str
+    competency: int
+    title: str
+    n_raters: int
+    n_evidenced: int
+    n_unsure: int
+    evidenced_share: float
+    assessor: bool | None
+    agreement: float
+
+
+def marker_splits(
+    sheets: Iterable[RatingSheet] | GroupRatings, session: Session, names: Mapping[str, str] | None = None
+) -> tuple[list[MarkerSplit], dict]:
+    """The rows of :func:`group_summary` and its ``attrs``, counted in plain Python (no pandas): what the
+    live dashboard shows, so the board opens without loading a table library. A call counts as agreeing
+    when it is the key's (:func:`coachkit.scoring.compare` counts the same way, sheet by sheet).
+
+    >>> from coachkit.model import AnswerKey, Decision, Utterance
+    >>> talk = (Utterance("u1", "coach", "Sam", 0, 2, "Hi"),)
+    >>> key = AnswerKey("PCC", "ok", 1, {"4.1": Decision(True, ("u1",), "yes"), "6.6": Decision(False, (), "no")})
+    >>> s = Session("demo", "Demo", "excerpt", "PCC", ("4.1", "6.6"), "", talk, key)
+    >>> a = RatingSheet("demo", "Ana", rater_id="r1"); a.mark("4.1", True); a.mark("6.6", True)
+    >>> rows, attrs = marker_splits([a], s)
+    >>> [(r.marker, r.n_raters, r.evidenced_share, r.agreement) for r in rows], attrs["n_participants"]
+    ([('4.1', 1, 1.0, 1.0), ('6.6', 1, 1.0, 0.0)], 1)
+    """
+    kept, notes, who = _group_sheets(sheets, session, names)
+    markers = _summary_markers(session)
+    titles = {m.id: m.title for m in framework().markers}
+    key = session.key
+    decided, heard, agree = dict.fromkeys(markers, 0), dict.fromkeys(markers, 0), dict.fromkeys(markers, 0)
+    for sheet in kept:
+        for m, mark in sheet.marks.items():
+            if m not in decided or mark.evidenced is None:
+                continue
+            decided[m] += 1
+            heard[m] += bool(mark.evidenced)
+            agree[m] += key is not None and bool(mark.evidenced) == bool(key.decisions[m].evidenced)
     rows = [
-        ("/".join(_who(s)), s.session_id, m, mark.evidenced)
-        for s in sheets
-        for m, mark in s.marks.items()
-        if m in wanted
+        MarkerSplit(
+            marker=m,
+            competency=int(m.split(".")[0]),
+            title=titles.get(m, ""),
+            n_raters=decided[m],
+            n_evidenced=heard[m],
+            n_unsure=len(kept) - decided[m],
+            evidenced_share=heard[m] / decided[m] if decided[m] else math.nan,
+            assessor=bool(key.decisions[m].evidenced) if key is not None else None,
+            agreement=agree[m] / decided[m] if decided[m] and key is not None else math.nan,
+        )
+        for m in markers
     ]
-    frame = pd.DataFrame(rows, columns=["rater_id", "session_id", "marker", "learner"])
-    frame["learner"] = frame["learner"].astype(object)
-    return frame
+    attrs = {"notes": notes, "n_participants": len(kept), "n_imported": sum(w["imported"] for w in who),
+             "participants": who}
+    return rows, attrs
 
 
 def group_summary(
@@ -194,6 +245,7 @@ def group_summary(
     rater id; sheets that arrived as imported files count by their rater id and are "not vouched for".
     ``.attrs``: ``n_participants``, ``n_imported`` (imported sheets counted), ``participants`` (one dict
     per participant: who, name, imported; ``names`` maps a database role to the display name to show).
+    The rows are :func:`marker_splits`.
 
     >>> from coachkit.model import AnswerKey, Decision, Utterance
     >>> talk = (Utterance("u1", "coach", "Sam", 0, 2, "Hi"),)
@@ -206,64 +258,12 @@ def group_summary(
     """
     import pandas as pd  # heavy: loaded only when a table is built
 
-    kept, notes, who = _group_sheets(sheets, session, names)
-    markers = _summary_markers(session)
-    titles = {m.id: m.title for m in framework().markers}
-    marks = _long_marks(kept, markers)
-    n_sheets = len(kept)
-
-    key = session.key
-    if key is not None:
-        keys = pd.DataFrame(
-            {
-                "session_id": [session.id] * len(markers),
-                "marker": markers,
-                "assessor": [bool(key.decisions[m].evidenced) for m in markers],
-            }
-        )
-        frame = compare_frame(marks, keys)
-        outcome = frame["outcome"].astype(str).to_numpy()
-        frame = frame.assign(
-            decided=outcome != "unsure",
-            evidenced=(outcome == "over-credit") | ((outcome == "agree") & frame["assessor"].to_numpy(dtype=bool)),
-            agree=outcome == "agree",
-        )
-    else:
-        learner = marks["learner"]
-        frame = marks.assign(
-            decided=learner.notna().to_numpy(dtype=bool),
-            evidenced=(learner == True).to_numpy(dtype=bool),  # noqa: E712 (element-wise)
-            agree=False,
-        )
-    counts = frame.groupby("marker", sort=False)[["decided", "evidenced", "agree"]].sum()
-    counts = counts.reindex(markers, fill_value=0)
-    n_raters = counts["decided"].to_numpy(dtype=np.int64)
-    n_evidenced = counts["evidenced"].to_numpy(dtype=np.int64)
-    n_agree = counts["agree"].to_numpy(dtype=np.int64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share = np.where(n_raters > 0, n_evidenced / np.maximum(n_raters, 1), np.nan)
-        agreement = np.where(n_raters > 0, n_agree / np.maximum(n_raters, 1), np.nan)
-    result = pd.DataFrame(
-        {
-            "marker": markers,
-            "competency": [int(m.split(".")[0]) for m in markers],
-            "title": [titles.get(m, "") for m in markers],
-            "n_raters": n_raters,
-            "n_evidenced": n_evidenced,
-            "n_unsure": n_sheets - n_raters,
-            "evidenced_share": share,
-            "assessor": pd.Series(
-                [bool(key.decisions[m].evidenced) for m in markers] if key is not None else [None] * len(markers),
-                dtype=object,
-            ),
-            "agreement": agreement if key is not None else np.full(len(markers), np.nan),
-        },
-        columns=_SUMMARY_COLUMNS,
+    rows, attrs = marker_splits(sheets, session, names)
+    result = pd.DataFrame(rows, columns=_SUMMARY_COLUMNS).astype(
+        {"competency": "int64", "n_raters": "int64", "n_evidenced": "int64", "n_unsure": "int64",
+         "evidenced_share": "float64", "agreement": "float64", "assessor": object}
     )
-    result.attrs["notes"] = notes
-    result.attrs["n_participants"] = n_sheets
-    result.attrs["n_imported"] = sum(w["imported"] for w in who)
-    result.attrs["participants"] = who
+    result.attrs.update(attrs)
     return result
 
 
@@ -337,9 +337,15 @@ def group_competency_summary(
     return result
 
 
-def dispute_order(summary: pd.DataFrame) -> pd.DataFrame:
+def _dispute_rank(share: float, agreement: float, position: int) -> tuple:
+    distance = 2.0 if share != share else abs(share - 0.5)  # NaN (nobody decided) last
+    return (round(distance, 9), 2.0 if agreement != agreement else agreement, position)
+
+
+def dispute_order(summary):
     """The summary in the order to discuss it: the split closest to 50/50 first, then the markers where the
-    group disagrees most with the key, then marker order; markers nobody decided come last.
+    group disagrees most with the key, then marker order; markers nobody decided come last. Takes the
+    table of :func:`group_summary` (returns the table) or the rows of :func:`marker_splits` (returns a list).
 
     >>> import pandas as pd
     >>> t = pd.DataFrame({"marker": ["3.1", "4.1", "6.6"], "evidenced_share": [1.0, 0.5, 0.25],
@@ -347,13 +353,13 @@ def dispute_order(summary: pd.DataFrame) -> pd.DataFrame:
     >>> list(dispute_order(t)["marker"])
     ['4.1', '6.6', '3.1']
     """
-    share = summary["evidenced_share"].to_numpy(dtype=float)
-    distance = np.where(np.isnan(share), 2.0, np.abs(share - 0.5))
-    agreement = summary["agreement"].to_numpy(dtype=float)
-    agreement = np.where(np.isnan(agreement), 2.0, agreement)
-    position = np.arange(len(summary))
-    order = np.lexsort((position, agreement, np.round(distance, 9)))
-    return summary.iloc[order].reset_index(drop=True)
+    if hasattr(summary, "iloc"):
+        share, agreement = summary["evidenced_share"].tolist(), summary["agreement"].tolist()
+        order = sorted(range(len(summary)), key=lambda i: _dispute_rank(float(share[i]), float(agreement[i]), i))
+        return summary.iloc[order].reset_index(drop=True)
+    rows = list(summary)
+    order = sorted(range(len(rows)), key=lambda i: _dispute_rank(rows[i].evidenced_share, rows[i].agreement, i))
+    return [rows[i] for i in order]
 
 
 # --------------------------------------------------------------------------------------- reliability

@@ -443,6 +443,24 @@ def test_after_the_last_reveal_the_dashboard_shows_the_groups_competency_calls()
 
     board = GroupDashboard.sample()
     assert "Each competency's depth" not in board.html  # nothing of the key before the reveal
-    for marker in list(board.summary["marker"]):
+    for marker in [r.marker for r in board.summary]:
         board.reveal(marker)
     assert "Each competency's depth" in board.html and "Establishes and Maintains Agreements" in board.html
+
+
+def test_the_live_call_tools_open_without_loading_pandas(tmp_path):
+    """Lesson 07 opens the board, the export box and the check results without a table library (issue 16:
+    the lesson within 2x an empty notebook); pandas comes in only with the last reveal's competency table."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from coachkit.widgets import GroupDashboard, ExportMyRatings, LiveCall, GroupCheckResults; "
+        "b = GroupDashboard.sample(); ExportMyRatings(); LiveCall(); GroupCheckResults(); "
+        "b.reveal_next(); before = 'pandas' in sys.modules; b.reveal(); "
+        "print(before, 'Each competency' in b.html)"
+    )
+    env = {**os.environ, "COACHKIT_HOME": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert out.stdout.split() == ["False", "True"]

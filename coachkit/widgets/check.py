@@ -490,12 +490,12 @@ class GroupCheckResults(w.VBox):
             pairs = [(dataclasses.replace(a, rater_id=f"{a.rater_id}/{a.rater.strip().casefold()}"), r)
                      for a, r in self.results()]
             pairs.sort(key=lambda p: (p[0].rater_id, p[0].form, p[0].started))
+            if not pairs:  # nothing to tabulate: no table library loaded for it
+                self.table.value = "<p>No finished calibration checks in this group yet.</p>"
+                return
             frame = group_check_summary(pairs, show_names=self.names_box.value)  # the same order, numbered
         except CoachkitError as exc:
             self.table.value = _error(exc)
-            return
-        if not len(frame):
-            self.table.value = "<p>No finished calibration checks in this group yet.</p>"
             return
         cell = "style='padding:4px 10px;vertical-align:top;white-space:nowrap'"
         rows = []

@@ -28,7 +28,7 @@ from ..group import (
     dispute_order,
     group_competency_summary,
     group_reliability,
-    group_summary,
+    marker_splits,
     sample_exports,
 )
 from ..library import canonical_id, catalogue, load_session
@@ -173,8 +173,8 @@ class GroupDashboard(w.VBox):
         self.progress.layout.display = ""
         try:
             self.group = self.source.load(progress=self._progress)
-            summary = group_summary(self.group.for_session(self.session.id), self.session)
-            self.summary = dispute_order(summary)
+            rows, _ = marker_splits(self.group.for_session(self.session.id), self.session)
+            self.summary = dispute_order(rows)  # plain rows: the board opens without loading pandas
             self.error = ""
         except CoachkitError as exc:
             self.error = str(exc)
@@ -190,7 +190,7 @@ class GroupDashboard(w.VBox):
         """Reveal one marker's split and key, or every marker's (None)."""
         if self.summary is None:
             return
-        markers = list(self.summary["marker"])
+        markers = [r.marker for r in self.summary]
         if marker is None:
             self.revealed = set(markers)
         else:
@@ -203,7 +203,7 @@ class GroupDashboard(w.VBox):
         """Reveal the next marker in discussion order; returns it (None when all are shown)."""
         if self.summary is None:
             return None
-        for marker in self.summary["marker"]:
+        for marker in (r.marker for r in self.summary):
             if marker not in self.revealed:
                 self.reveal(marker)
                 return marker
@@ -269,13 +269,13 @@ class GroupDashboard(w.VBox):
                     "yet. Ask the group to export their ratings, then press <i>Refresh</i>.</div>")
         n = len(sheets)
         rows = []
-        calls = {m: {"heard": [], "not": []} for m in self.summary["marker"]}
+        calls = {r.marker: {"heard": [], "not": []} for r in self.summary}
         if self.show_names:
             for s in sheets:
                 for m, mark in s.marks.items():
                     if m in calls and mark.evidenced is not None:
                         calls[m]["heard" if mark.evidenced else "not"].append(labels[s.rater_id])
-        for rank, r in enumerate(self.summary.itertuples(index=False), 1):
+        for rank, r in enumerate(self.summary, 1):
             head = (f"<td style='padding:6px 10px;vertical-align:top;white-space:nowrap'>{rank}.</td>"
                     f"<td style='padding:6px 10px;vertical-align:top'><b>{esc(r.marker)}</b> {esc(r.title)}"
                     f"<div style='font-size:{fs - 6}px;color:#555'>{int(r.n_raters)} of {n} decided</div></td>")
