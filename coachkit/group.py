@@ -8,7 +8,8 @@ two people).
 
 - :func:`group_summary`: one row per marker, the group's split against the key; raters are counted by the
   database owner of their sheets where the store vouches for it (cohort mode), imported sheets by their
-  rater id and counted apart as "not vouched for";
+  rater id and counted apart as "not vouched for"; :func:`marker_splits` gives the same rows without pandas,
+  for the live board;
 - :func:`group_competency_summary`: one row per competency, the group's level calls against the key's;
 - :func:`group_reliability`: how far the group agrees with itself (Krippendorff's alpha and Fleiss' kappa,
   each with a band in plain words);
