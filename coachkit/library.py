@@ -563,18 +563,14 @@ def validate_paths(paths: Iterable[str | os.PathLike]) -> list[FormatError]:
         except CoachkitError as exc:
             return [FormatError("COACHKIT_LIBRARY", None, str(exc))]
         paths = [root for _, root in roots]
-        for _, root in roots:
-            if (root / ALIASES_FILE).is_file():
-                try:
-                    _read_aliases(root / ALIASES_FILE)
-                except FormatError as exc:
-                    found.append(exc)
     for raw in paths:
         path = Path(raw).expanduser()
         if path.is_dir():
             if (path / SESSION_FILE).is_file():
                 found += _check_folder(path)
                 continue
+            if (path / ALIASES_FILE).is_file():  # a library folder's old ids
+                found += validate_file(path / ALIASES_FILE)
             folders, skipped = _session_folders(path)
             found += skipped
             for sub in sorted(p for p in path.iterdir() if not p.name.startswith((".", "_")) and p.is_dir()):

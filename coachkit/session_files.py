@@ -283,7 +283,8 @@ def _focus(problems: Problems, path: Path, data, get) -> list[str]:
 
 
 def validate_file(path: str | os.PathLike, *, sample: bool = False) -> list[FormatError]:
-    """Every problem in one ``.yaml`` file: a ``session.yaml`` (its folder is checked) or a framework file."""
+    """Every problem in one ``.yaml`` file: a ``session.yaml`` (its folder is checked), a framework file or a
+    library's ``aliases.yaml``."""
     path = Path(path)
     if path.suffix.lower() not in (".yaml", ".yml"):
         return [FormatError(path, None, "expected a session folder, a session.yaml or a framework .yaml file")]
@@ -298,6 +299,12 @@ def validate_file(path: str | os.PathLike, *, sample: bool = False) -> list[Form
         except FormatError as exc:
             return [exc]
         return []
+    if fmt == ALIASES_FORMAT:
+        try:
+            read_aliases(path)
+        except FormatError as exc:
+            return [exc]
+        return []
     if fmt == FORMAT or path.name == SESSION_FILE:
         if path.name != SESSION_FILE:
             return [FormatError(path, None, f"a session file must be called {SESSION_FILE}, in its session folder")]
@@ -305,7 +312,7 @@ def validate_file(path: str | os.PathLike, *, sample: bool = False) -> list[Form
     return [
         FormatError(
             path, line_of(data, "format") if isinstance(data, dict) else None,
-            f"unknown format {short(fmt)}: expected {FORMAT} or {FRAMEWORK_FORMAT}",
+            f"unknown format {short(fmt)}: expected {FORMAT}, {FRAMEWORK_FORMAT} or {ALIASES_FORMAT}",
         )
     ]
 

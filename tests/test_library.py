@@ -858,3 +858,18 @@ def test_written_sessions_keep_use_form_and_the_overlap_flag(tmp_path):
     assert {k: loaded.meta[k] for k in meta} == meta
     text = (tmp_path / "zz-meta" / "session.yaml").read_text()
     assert "use: check" in text and "form: B" in text and "timing_shows_overlaps: true" in text
+
+
+def test_validate_checks_a_librarys_alias_file_given_alone_or_with_its_folder(tmp_path):
+    """`coachkit validate data/sample_sessions/*` passes on the shipped library (its aliases.yaml included), and
+    a facilitator's broken alias file is named with its line when the file or its library folder is checked."""
+    assert validate_paths([SAMPLES / "aliases.yaml"]) == []
+    assert validate_paths(sorted(p for p in SAMPLES.iterdir() if not p.name.startswith("."))) == []  # as a shell glob
+    library = tmp_path / "library"
+    write_session(Session("x", "Maya's demo", "full", None, (), "career", TALK), library / "maya-demo",
+                  consent="fictional")
+    (library / "aliases.yaml").write_text("format: coachkit-aliases/1\naliases:\n  old-demo: old-demo\n",
+                                          encoding="utf-8")
+    for target in (library / "aliases.yaml", library):
+        problems = [str(p) for p in validate_paths([target])]
+        assert len(problems) == 1 and "aliases.yaml:3" in problems[0] and "points at itself" in problems[0]
